@@ -1,0 +1,43 @@
+import { Module, ValidationPipe } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { CommonModule } from './common/common.module.js';
+import { loggerParams } from './common/logging.js';
+import { appConfig } from './config/app.config.js';
+import { configModule } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { SitesModule } from './sites/sites.module.js';
+import { TrackingModule } from './tracking/tracking.module.js';
+
+@Module({
+  imports: [
+    configModule,
+    LoggerModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app.logLevel),
+    }),
+    CommonModule,
+    DatabaseModule,
+    MetricsModule,
+    HealthModule,
+    SitesModule,
+    TrackingModule,
+  ],
+  providers: [
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        transform: true,
+        validationError: { target: false, value: false },
+      }),
+    },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class AppModule {}

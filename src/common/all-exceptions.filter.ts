@@ -1,0 +1,99 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { DomainError, type DomainErrorCode } from './domain-error.js';
+
+const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
+  site_not_found: HttpStatus.NOT_FOUND,
+  origin_not_allowed: HttpStatus.FORBIDDEN,
+  event_not_storable: HttpStatus.BAD_REQUEST,
+  database_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  ingest_overloaded: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const STATUS_TEXT: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Seconds a client should wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = '5';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+/**
+ * Every error leaves as `{ statusCode, error, message, requestId }` with a message that says what
+ * to fix. Never a stack trace or SQL: unexpected errors are logged here and answered with a
+ * generic 500.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionsHandler');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request & { id?: string }>();
+    const res = http.getResponse<Response>();
+    if (res.headersSent) return;
+
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      // Exceptions that carry a document of their own (a failed health check) keep it.
+      if (typeof body === 'object' && !('message' in body)) {
+        res.status(exception.getStatus()).json(body);
+        return;
+      }
+    }
+
+    const { statusCode, error, message } = this.describe(exception);
+    if (statusCode === 503) {
+      res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    }
+    res.status(statusCode).json({ statusCode, error, message, requestId: req.id });
+  }
+
+  private describe(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const body = exception.getResponse();
+      const message =
+        typeof body === 'string' ? body : (body as { message: string | string[] }).message;
+      return { statusCode, error: STATUS_TEXT[statusCode] ?? exception.name, message };
+    }
+    if (exception instanceof DomainError) {
+      const statusCode = DOMAIN_STATUS[exception.code];
+      return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message: exception.message };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`The database is unreachable: ${(exception as Error).message}`);
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'Service Unavailable',
+        message: 'The database is unreachable, so nothing was stored; retry in a few seconds.',
+      };
+    }
+    this.logger.error(exception);
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on our side and nothing was stored; the error is logged.',
+    };
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Makes a string storable in PostgreSQL: removes NUL characters (a `text` value cannot hold them)
+ * and replaces unpaired UTF-16 surrogates, which have no UTF-8 encoding, with U+FFFD.
+ */
+export function cleanText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/\u0000/g, '').toWellFormed();
+}
+
+/** `decodeURIComponent` that never throws: undecodable input (`%E0%A4%A`) comes back unchanged. */
+export function safeDecodeURIComponent(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,18 @@
+import { registerAs } from '@nestjs/config';
+import { parseTrustProxy, readEnvironment } from './environment.js';
+
+export const appConfig = registerAs('app', () => {
+  const env = readEnvironment();
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    /** Where browsers reach this server; used in the snippet Trackveil prints. */
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL,
+    createDemoSite: env.CREATE_DEMO_SITE,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+});
+
+export type AppConfig = ReturnType<typeof appConfig>;

@@ -1,0 +1,13 @@
+import { ConfigModule } from '@nestjs/config';
+import { appConfig } from './app.config.js';
+import { databaseConfig } from './database.config.js';
+import { validateEnvironment } from './environment.js';
+import { trackingConfig } from './tracking.config.js';
+
+/** The configuration of the server and the CLI: environment (and `.env`), validated at start. */
+export const configModule = ConfigModule.forRoot({
+  isGlobal: true,
+  cache: true,
+  validate: validateEnvironment,
+  load: [appConfig, databaseConfig, trackingConfig],
+});

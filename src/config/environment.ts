@@ -1,0 +1,202 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import proxyAddr from 'proxy-addr';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** An optional whole-number variable within [min, max]; one message names the variable and range. */
+function IntegerVariable(min: number, max: number, unit?: string): PropertyDecorator {
+  const range = `${min} and ${max}`;
+  const what = unit
+    ? `a whole number of ${unit} between ${range}`
+    : `a whole number between ${range}`;
+  const message = ({ property }: { property: string }) => `${property} must be ${what}.`;
+  return (target, key) => {
+    for (const decorator of [
+      IsOptional(),
+      Transform(toInt),
+      IsInt({ message }),
+      Min(min, { message }),
+      Max(max, { message }),
+    ]) {
+      decorator(target, key);
+    }
+  };
+}
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+  return value;
+};
+
+/**
+ * Every environment variable Trackveil reads, with its default. The README's configuration table
+ * mirrors this class; keep them together.
+ */
+export class Environment {
+  @IntegerVariable(1, 65535)
+  PORT = 8080;
+
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    {
+      message: 'PUBLIC_URL must be an absolute http(s) URL such as https://analytics.example.com.',
+    },
+  )
+  PUBLIC_URL?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['postgres', 'postgresql'], require_protocol: true, require_tld: false },
+    {
+      message:
+        'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/trackveil, or be left unset to use the embedded PostgreSQL.',
+    },
+  )
+  DATABASE_URL?: string;
+
+  @IntegerVariable(1, 200)
+  DATABASE_POOL_SIZE = 10;
+
+  @IntegerVariable(100, 60000, 'milliseconds')
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
+  @IsOptional()
+  @IsString()
+  EMBEDDED_POSTGRES_DIR = './data/postgres';
+
+  @IntegerVariable(1024, 65535)
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  TRUST_PROXY = 'false';
+
+  @IntegerVariable(1, 1440, 'minutes')
+  SESSION_TIMEOUT_MINUTES = 30;
+
+  @IntegerVariable(1, 3600, 'seconds')
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @IntegerVariable(1, 1_000_000)
+  RATE_LIMIT_MAX_REQUESTS = 600;
+
+  @IntegerVariable(0, 3600, 'seconds')
+  SITE_CACHE_TTL_SECONDS = 30;
+
+  @IntegerVariable(1, 5000)
+  INGEST_MAX_BATCH_SIZE = 500;
+
+  @IntegerVariable(1, 64)
+  INGEST_MAX_CONCURRENT_BATCHES = 2;
+
+  @IntegerVariable(1, 1_000_000)
+  INGEST_MAX_QUEUE = 20_000;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}.` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'CREATE_DEMO_SITE must be true or false.' })
+  CREATE_DEMO_SITE = true;
+
+  @IntegerVariable(0, 600_000, 'milliseconds')
+  SHUTDOWN_TIMEOUT_MS = 15_000;
+}
+
+/** What `TRUST_PROXY` turns into: Express's `trust proxy` setting. */
+export type TrustProxySetting = boolean | number | string[];
+
+/**
+ * Parses `TRUST_PROXY`: `false` (default, use the socket address), a hop count such as `1`, or a
+ * comma-separated list of proxy addresses/CIDRs (and the keywords `loopback`, `linklocal`,
+ * `uniquelocal`). `true` (trust every hop) is refused: any client could then forge its address.
+ */
+export function parseTrustProxy(raw: string): TrustProxySetting {
+  const value = raw.trim().toLowerCase();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true') {
+    throw new Error(
+      'TRUST_PROXY=true would trust any X-Forwarded-For a client sends; give the number of proxies in front of Trackveil (e.g. 1) or their addresses/CIDRs instead.',
+    );
+  }
+  const list = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+  } catch {
+    throw new Error(
+      `TRUST_PROXY must be false, a hop count such as 1, or a comma-separated list of IP addresses/CIDRs (got "${raw}").`,
+    );
+  }
+  return list;
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) => {
+    const messages = new Set(Object.values(error.constraints ?? {}));
+    return [...messages].map((message) => `${message} (got ${JSON.stringify(error.value)})`);
+  });
+}
+
+/**
+ * Validates the environment and returns it typed, with defaults applied. Throws one error that
+ * names every bad variable, so a misconfigured start stops with a message saying what to fix.
+ */
+export function readEnvironment(source: Record<string, unknown> = process.env): Environment {
+  // An empty variable (`PORT=`) means "use the default", as in most twelve-factor apps.
+  const given = Object.fromEntries(
+    Object.entries(source).filter(
+      ([, value]) => !(typeof value === 'string' && value.trim() === ''),
+    ),
+  );
+  const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
+  const problems = describe(validateSync(env, { skipMissingProperties: false }));
+  try {
+    parseTrustProxy(env.TRUST_PROXY);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return env;
+}
+
+/** The `validate` hook of `ConfigModule.forRoot`. */
+export function validateEnvironment(config: Record<string, unknown>): Record<string, unknown> {
+  readEnvironment(config);
+  return config;
+}

@@ -1,0 +1,21 @@
+import { registerAs } from '@nestjs/config';
+import { readEnvironment } from './environment.js';
+
+export const trackingConfig = registerAs('tracking', () => {
+  const env = readEnvironment();
+  return {
+    sessionTimeoutMs: env.SESSION_TIMEOUT_MINUTES * 60_000,
+    rateLimit: {
+      windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      maxRequests: env.RATE_LIMIT_MAX_REQUESTS,
+    },
+    siteCacheTtlMs: env.SITE_CACHE_TTL_SECONDS * 1000,
+    ingest: {
+      maxBatchSize: env.INGEST_MAX_BATCH_SIZE,
+      maxConcurrentBatches: env.INGEST_MAX_CONCURRENT_BATCHES,
+      maxQueueLength: env.INGEST_MAX_QUEUE,
+    },
+  };
+});
+
+export type TrackingConfig = ReturnType<typeof trackingConfig>;

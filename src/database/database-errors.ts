@@ -1,0 +1,67 @@
+interface ErrorWithCode {
+  code?: unknown;
+  message?: unknown;
+  driverError?: unknown;
+}
+
+function driverError(error: unknown): ErrorWithCode {
+  const outer = (error ?? {}) as ErrorWithCode;
+  return (outer.driverError ?? outer);
+}
+
+function sqlState(error: unknown): string | undefined {
+  const code = driverError(error).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection is not established',
+  'Driver not Connected',
+];
+
+/**
+ * True when PostgreSQL could not be reached or went away (as opposed to refusing a statement):
+ * the request should be answered 503 and may be retried later.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code !== undefined) {
+    if (NETWORK_CODES.has(code)) return true;
+    // 08: connection exception; 57P0x: server shutting down / starting; 53300: too many connections.
+    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300') return true;
+  }
+  const { message } = driverError(error);
+  if (typeof message !== 'string') return false;
+  return CONNECTION_MESSAGES.some((fragment) => message.includes(fragment));
+}
+
+/** Deadlock or serialization failure: running the same transaction again is expected to work. */
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === '40P01' || code === '40001';
+}
+
+/** A statement refused because of the data it carried (SQLSTATE classes 22 and 23). */
+export function isDataError(error: unknown): boolean {
+  const code = sqlState(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** The SQLSTATE (or Node error code) of a database error, for logs and metrics. */
+export function databaseErrorCode(error: unknown): string {
+  return sqlState(error) ?? 'unknown';
+}

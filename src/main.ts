@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import pino from 'pino';
+import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { pinoOptions } from './common/logging.js';
+import { readEnvironment } from './config/environment.js';
+import { EmbeddedDatabase } from './database/embedded-database.js';
+
+async function bootstrap(): Promise<void> {
+  const env = readEnvironment();
+  const logger = pino(pinoOptions(env.LOG_LEVEL)).child({ context: 'Bootstrap' });
+
+  // Without DATABASE_URL, Trackveil brings its own PostgreSQL; it must outlive the app's pool, so
+  // it is started before the app and stopped after it.
+  const embedded = env.DATABASE_URL
+    ? undefined
+    : await EmbeddedDatabase.start({
+        dataDir: env.EMBEDDED_POSTGRES_DIR,
+        port: env.EMBEDDED_POSTGRES_PORT,
+        log: (message) => logger.info(message),
+      });
+  if (embedded) process.env.DATABASE_URL = embedded.url;
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  configureApp(app);
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: finishing in-flight requests, then stopping.`);
+    setTimeout(() => {
+      logger.error(`Shutdown took longer than ${env.SHUTDOWN_TIMEOUT_MS} ms; exiting anyway.`);
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS).unref();
+    await app.close();
+    await embedded?.stop();
+    logger.info('Stopped.');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, (received) => void shutdown(received));
+  }
+
+  await app.listen(env.PORT, env.HOST);
+  logger.info(`Trackveil is listening on http://${env.HOST}:${env.PORT}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  // A configuration error is a message for a person, not a stack trace.
+  const text = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Trackveil could not start.\n${text}\n`);
+  if (error instanceof Error && !text.startsWith('Invalid configuration')) {
+    process.stderr.write(`${error.stack ?? ''}\n`);
+  }
+  process.exit(1);
+});

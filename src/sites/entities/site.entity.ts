@@ -1,0 +1,59 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Account } from '../../accounts/entities/account.entity.js';
+
+/** A website being tracked; its id is the `data-site-id` of the snippet. */
+@Entity('sites')
+@Index('IDX_sites_account_id', ['accountId'])
+@Check('CHK_sites_name_length', 'char_length(name) BETWEEN 1 AND 200')
+@Check('CHK_sites_domain_length', 'char_length(domain) BETWEEN 1 AND 253')
+@Check('CHK_sites_fingerprint_salt_length', 'octet_length(fingerprint_salt) = 32')
+@Check('CHK_sites_allowed_domains_count', 'cardinality(allowed_domains) <= 100')
+export class Site {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_sites' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  accountId!: string;
+
+  @ManyToOne(() => Account, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'FK_sites_account_id' })
+  account?: Relation<Account>;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** The site's main host name, e.g. `example.com`. */
+  @Column({ type: 'varchar', length: 253 })
+  domain!: string;
+
+  /**
+   * When not empty, only pages on these domains (and their subdomains) may send events; others
+   * get 403. Empty accepts any origin.
+   */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  allowedDomains!: string[];
+
+  /** Secret per-site salt for fingerprint hashes, so hashes cannot be joined across sites. */
+  @Column({ type: 'bytea', select: false })
+  fingerprintSalt!: Buffer;
+
+  @Column({ type: 'boolean', default: true })
+  isActive!: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

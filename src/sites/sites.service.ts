@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { TtlCache } from '../common/ttl-cache.js';
+import { appConfig } from '../config/app.config.js';
+import { trackingConfig } from '../config/tracking.config.js';
+import { UsersService } from '../users/users.service.js';
+import { normalizeDomain } from './domains.js';
+import { Site } from './entities/site.entity.js';
+
+/** What the tracking hot path needs to know about a site. */
+export interface TrackingSite {
+  id: string;
+  allowedDomains: string[];
+  fingerprintSalt: Buffer;
+}
+
+export interface CreateSiteInput {
+  name: string;
+  domain: string;
+  /** The account to create the site in, by name; created when it does not exist. */
+  accountName?: string;
+  allowedDomains?: string[];
+  /** Creates the account's owner with this e-mail address, when given. */
+  ownerEmail?: string;
+}
+
+export interface SiteSummary {
+  id: string;
+  name: string;
+  domain: string;
+  accountName: string;
+  allowedDomains: string[];
+  isActive: boolean;
+  createdAt: Date;
+}
+
+const DEMO_SITE_LOCK_KEY = 7_391_204_119;
+
+@Injectable()
+export class SitesService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SitesService.name);
+  private readonly trackingSites: TtlCache<string, TrackingSite | undefined>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: AccountsService,
+    private readonly users: UsersService,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    @Inject(trackingConfig.KEY) tracking: ConfigType<typeof trackingConfig>,
+  ) {
+    this.trackingSites = new TtlCache({ ttlMs: tracking.siteCacheTtlMs, maxEntries: 10_000 });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.app.createDemoSite) await this.ensureDemoSite();
+  }
+
+  /**
+   * The active site with this id, or undefined when there is none (unknown or deactivated). Served
+   * from an in-process cache for `SITE_CACHE_TTL_SECONDS`, so the hot path does not query per event.
+   */
+  findForTracking(siteId: string): Promise<TrackingSite | undefined> {
+    return this.trackingSites.getOrLoad(siteId, async () => {
+      const rows: { id: string; allowed_domains: string[]; fingerprint_salt: Buffer }[] =
+        await this.dataSource.query(
+          'SELECT id, allowed_domains, fingerprint_salt FROM sites WHERE id = $1 AND is_active',
+          [siteId],
+        );
+      const row = rows[0];
+      return row
+        ? { id: row.id, allowedDomains: row.allowed_domains, fingerprintSalt: row.fingerprint_salt }
+        : undefined;
+    });
+  }
+
+  async create(input: CreateSiteInput): Promise<Site> {
+    const domain = normalizeDomain(input.domain);
+    const allowedDomains = [...new Set((input.allowedDomains ?? []).map(normalizeDomain))];
+    const name = input.name.trim();
+    if (!name || name.length > 200) {
+      throw new Error('A site name must be 1 to 200 characters long.');
+    }
+    const accountName = (input.accountName ?? name).trim().slice(0, 200);
+    return this.dataSource.transaction(async (em) => {
+      const account =
+        (await this.accounts.findByName(em, accountName)) ??
+        (await this.accounts.create(em, accountName));
+      if (input.ownerEmail) {
+        await this.users.create(em, {
+          accountId: account.id,
+          email: input.ownerEmail,
+          role: 'owner',
+        });
+      }
+      const repository = em.getRepository(Site);
+      const site = await repository.save(
+        repository.create({
+          accountId: account.id,
+          name,
+          domain,
+          allowedDomains,
+          fingerprintSalt: randomBytes(32),
+          isActive: true,
+        }),
+      );
+      this.trackingSites.delete(site.id);
+      return site;
+    });
+  }
+
+  async list(): Promise<SiteSummary[]> {
+    const rows: {
+      id: string;
+      name: string;
+      domain: string;
+      account_name: string;
+      allowed_domains: string[];
+      is_active: boolean;
+      created_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT s.id, s.name, s.domain, a.name AS account_name, s.allowed_domains, s.is_active, s.created_at
+         FROM sites s JOIN accounts a ON a.id = s.account_id
+        ORDER BY s.created_at, s.id`,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      domain: row.domain,
+      accountName: row.account_name,
+      allowedDomains: row.allowed_domains,
+      isActive: row.is_active,
+      createdAt: row.created_at,
+    }));
+  }
+
+  /** The tag a site owner pastes into their pages. */
+  snippet(siteId: string): string {
+    return `<script async src="${this.app.publicUrl}/tracker.min.js" data-site-id="${siteId}"></script>`;
+  }
+
+  /**
+   * On the first start against an empty database, creates a demo site so there is something to
+   * paste at once. Replicas starting together serialize on an advisory lock: one creates it.
+   */
+  private async ensureDemoSite(): Promise<void> {
+    const created = await this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [DEMO_SITE_LOCK_KEY]);
+      const [{ exists }]: { exists: boolean }[] = await em.query(
+        'SELECT EXISTS (SELECT 1 FROM sites) AS exists',
+      );
+      if (exists) return undefined;
+      const account = await this.accounts.create(em, 'Demo');
+      const repository = em.getRepository(Site);
+      return repository.save(
+        repository.create({
+          accountId: account.id,
+          name: 'Demo site',
+          domain: 'localhost',
+          allowedDomains: [],
+          fingerprintSalt: randomBytes(32),
+          isActive: true,
+        }),
+      );
+    });
+    if (created) {
+      this.logger.log(
+        { siteId: created.id, snippet: this.snippet(created.id) },
+        `Created a demo site (${created.id}). Paste this into your pages: ${this.snippet(created.id)}`,
+      );
+    }
+  }
+}

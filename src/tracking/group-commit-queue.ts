@@ -1,0 +1,146 @@
+export interface GroupCommitOptions {
+  /** The most items one commit takes. */
+  maxBatchSize: number;
+  /** How many commits may run at once (each holds a database connection). */
+  maxConcurrentBatches: number;
+  /** Items waiting beyond this are refused at once with `QueueFullError` (back-pressure). */
+  maxQueueLength: number;
+  /** A batch that fails with a retryable error (a deadlock) is run again up to this many times. */
+  maxRetries: number;
+  /** True for errors worth running the same batch again for. */
+  isRetryable: (error: unknown) => boolean;
+  /**
+   * True for errors caused by some item of the batch rather than by the database: the batch is
+   * then split and its halves committed separately, so only the offending items fail.
+   */
+  isItemError: (error: unknown) => boolean;
+  /** Called after every commit attempt of a batch, for metrics. */
+  onBatch?: (size: number, durationMs: number, succeeded: boolean) => void;
+}
+
+export class QueueFullError extends Error {
+  constructor() {
+    super('The ingestion queue is full.');
+    this.name = 'QueueFullError';
+  }
+}
+
+interface Entry<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: items submitted while the database is busy are gathered and committed together,
+ * one transaction per batch. Under light load a batch is the single item that arrived; under heavy
+ * load batches grow to what arrived during the previous commit, so throughput rises without a
+ * fixed delay. Each `submit` settles only when the batch holding its item has committed (or
+ * failed), with the result `commit` returned for that item.
+ */
+export class GroupCommitQueue<T, R> {
+  private readonly pending: Entry<T, R>[] = [];
+  private running = 0;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  /**
+   * @param commit stores a batch in one transaction and returns one result per item, in order;
+   *   if it throws, nothing of the batch may have been stored.
+   */
+  constructor(
+    private readonly commit: (items: T[]) => Promise<R[]>,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  /** Items waiting for a batch. */
+  get queued(): number {
+    return this.pending.length;
+  }
+
+  /** Batches being committed now. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  submit(item: T): Promise<R> {
+    if (this.pending.length >= this.options.maxQueueLength) {
+      return Promise.reject(new QueueFullError());
+    }
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every submitted item has been committed or failed. */
+  drain(): Promise<void> {
+    if (this.pending.length === 0 && this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running >= this.options.maxConcurrentBatches) return;
+    if (this.pending.length === 0) return;
+    this.scheduled = true;
+    // Let the requests already parsed in this turn of the event loop join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startBatches();
+    });
+  }
+
+  private startBatches(): void {
+    while (this.running < this.options.maxConcurrentBatches && this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.options.maxBatchSize);
+      this.running += 1;
+      void this.run(batch).finally(() => {
+        this.running -= 1;
+        this.schedule();
+        if (this.running === 0 && this.pending.length === 0) this.notifyIdle();
+      });
+    }
+  }
+
+  private async run(entries: Entry<T, R>[]): Promise<void> {
+    let results: R[];
+    try {
+      results = await this.commitWithRetries(entries.map((entry) => entry.item));
+    } catch (error) {
+      if (entries.length > 1 && this.options.isItemError(error)) {
+        const half = Math.ceil(entries.length / 2);
+        await this.run(entries.slice(0, half));
+        await this.run(entries.slice(half));
+        return;
+      }
+      for (const entry of entries) entry.reject(error);
+      return;
+    }
+    entries.forEach((entry, index) => entry.resolve(results[index]));
+  }
+
+  private async commitWithRetries(items: T[]): Promise<R[]> {
+    for (let attempt = 0; ; attempt += 1) {
+      const started = performance.now();
+      let results: R[];
+      try {
+        results = await this.commit(items);
+      } catch (error) {
+        this.options.onBatch?.(items.length, performance.now() - started, false);
+        if (attempt < this.options.maxRetries && this.options.isRetryable(error)) continue;
+        throw error;
+      }
+      this.options.onBatch?.(items.length, performance.now() - started, true);
+      if (results.length !== items.length) {
+        throw new Error(`commit returned ${results.length} results for ${items.length} items`);
+      }
+      return results;
+    }
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,46 @@
+import { cleanText, safeDecodeURIComponent } from '../common/clean-text.js';
+
+export interface PageUrlParts {
+  hostname: string;
+  /** Percent-decoded where that gives valid text, cleaned for PostgreSQL. */
+  path: string;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmTerm: string | null;
+  utmContent: string | null;
+}
+
+const MAX_PATH = 2048;
+const MAX_UTM = 256;
+
+function utm(params: URLSearchParams, name: string): string | null {
+  // URLSearchParams percent-decodes (and turns invalid UTF-8 into U+FFFD); clean what it yields.
+  const value = params.get(name);
+  if (value === null) return null;
+  const cleaned = cleanText(value).trim().slice(0, MAX_UTM);
+  return cleaned === '' ? null : cleaned;
+}
+
+/** Splits an absolute http(s) page URL (already validated) into what reports group by. */
+export function describePageUrl(url: string): PageUrlParts {
+  const parsed = new URL(url);
+  const path = cleanText(safeDecodeURIComponent(parsed.pathname)).slice(0, MAX_PATH) || '/';
+  return {
+    hostname: parsed.hostname,
+    path,
+    utmSource: utm(parsed.searchParams, 'utm_source'),
+    utmMedium: utm(parsed.searchParams, 'utm_medium'),
+    utmCampaign: utm(parsed.searchParams, 'utm_campaign'),
+    utmTerm: utm(parsed.searchParams, 'utm_term'),
+    utmContent: utm(parsed.searchParams, 'utm_content'),
+  };
+}
+
+/** The host of a referrer URL, or null when it has none (empty, not a URL, `android-app://…`). */
+export function referrerHost(referrer: string | null | undefined): string | null {
+  if (!referrer) return null;
+  if (!URL.canParse(referrer)) return null;
+  const { hostname } = new URL(referrer);
+  return hostname && hostname.length <= 253 ? hostname.toLowerCase() : null;
+}

@@ -1,0 +1,38 @@
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { trackingConfig } from '../config/tracking.config.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { SitesModule } from '../sites/sites.module.js';
+import { VisitorsModule } from '../visitors/visitors.module.js';
+import { TrackBodyParserMiddleware } from './track-body-parser.middleware.js';
+import { trackCors } from './track-cors.js';
+import { TrackRejectionsMiddleware } from './track-rejections.middleware.js';
+import { TrackingController } from './tracking.controller.js';
+import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
+import { TrackingService } from './tracking.service.js';
+
+@Module({
+  imports: [
+    SitesModule,
+    VisitorsModule,
+    SessionsModule,
+    ThrottlerModule.forRootAsync({
+      inject: [trackingConfig.KEY],
+      useFactory: (config: ConfigType<typeof trackingConfig>) => ({
+        throttlers: [{ ttl: config.rateLimit.windowMs, limit: config.rateLimit.maxRequests }],
+        errorMessage:
+          'Too many events from this address; wait for the number of seconds in Retry-After.',
+      }),
+    }),
+  ],
+  controllers: [TrackingController],
+  providers: [TrackingService, TrackingMetrics, ...trackingMetricProviders],
+})
+export class TrackingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(TrackRejectionsMiddleware, trackCors, TrackBodyParserMiddleware)
+      .forRoutes({ path: 'track', method: RequestMethod.ALL });
+  }
+}

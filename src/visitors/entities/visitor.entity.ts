@@ -1,0 +1,49 @@
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { Site } from '../../sites/entities/site.entity.js';
+
+/**
+ * One browser on one site, known only by a salted hash of its fingerprint. `last_seen_at`,
+ * `total_visits` and `total_page_views` are kept by database triggers on sessions and page views.
+ */
+@Entity('visitors')
+@Index('UQ_visitors_site_id_fingerprint_hash', ['siteId', 'fingerprintHash'], { unique: true })
+@Index('IDX_visitors_site_id_first_seen_at', ['siteId', 'firstSeenAt'])
+@Check('CHK_visitors_fingerprint_hash', "fingerprint_hash ~ '^[0-9a-f]{64}$'")
+@Check('CHK_visitors_seen_order', 'last_seen_at >= first_seen_at')
+@Check('CHK_visitors_totals', 'total_visits >= 0 AND total_page_views >= 0')
+export class Visitor {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_visitors' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  siteId!: string;
+
+  @ManyToOne(() => Site, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'FK_visitors_site_id' })
+  site?: Relation<Site>;
+
+  /** Hex SHA-256 of the site's salt and the browser fingerprint. */
+  @Column({ type: 'char', length: 64 })
+  fingerprintHash!: string;
+
+  @Column({ type: 'timestamptz' })
+  firstSeenAt!: Date;
+
+  @Column({ type: 'timestamptz' })
+  lastSeenAt!: Date;
+
+  @Column({ type: 'integer', default: 0 })
+  totalVisits!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  totalPageViews!: number;
+}
