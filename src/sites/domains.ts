@@ -10,7 +10,7 @@ export function normalizeDomain(input: string): string {
   } catch {
     // reported below
   }
-  host = host.replace(/\.$/, '');
+  host = host.replace(/\.+$/, '');
   if (!host || host.length > 253 || !/^[a-z0-9.[\]:-]+$/.test(host)) {
     throw new Error(`"${input}" is not a domain name; give one such as example.com.`);
   }
@@ -27,6 +27,6 @@ export function isHostAllowed(
 ): boolean {
   if (allowedDomains.length === 0) return true;
   if (!host) return false;
-  const candidate = host.toLowerCase().replace(/\.$/, '');
+  const candidate = host.toLowerCase().replace(/\.+$/, '');
   return allowedDomains.some((domain) => candidate === domain || candidate.endsWith(`.${domain}`));
 }

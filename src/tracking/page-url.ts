@@ -18,14 +18,15 @@ function utm(params: URLSearchParams, name: string): string | null {
   // URLSearchParams percent-decodes (and turns invalid UTF-8 into U+FFFD); clean what it yields.
   const value = params.get(name);
   if (value === null) return null;
-  const cleaned = cleanText(value).trim().slice(0, MAX_UTM);
+  // Cut first, then clean: a cut through an emoji leaves a half that cleanText replaces.
+  const cleaned = cleanText(value.slice(0, MAX_UTM)).trim();
   return cleaned === '' ? null : cleaned;
 }
 
 /** Splits an absolute http(s) page URL (already validated) into what reports group by. */
 export function describePageUrl(url: string): PageUrlParts {
   const parsed = new URL(url);
-  const path = cleanText(safeDecodeURIComponent(parsed.pathname)).slice(0, MAX_PATH) || '/';
+  const path = cleanText(safeDecodeURIComponent(parsed.pathname).slice(0, MAX_PATH)) || '/';
   return {
     hostname: parsed.hostname,
     path,
@@ -37,7 +38,10 @@ export function describePageUrl(url: string): PageUrlParts {
   };
 }
 
-/** The host of a referrer URL, or null when it has none (empty, not a URL, `android-app://…`). */
+/**
+ * The host of a referrer URL, lower-cased, or null when it has none (empty, not a URL,
+ * `android-app://` alone). App referrers keep their package: `android-app://com.google.android.gm`.
+ */
 export function referrerHost(referrer: string | null | undefined): string | null {
   if (!referrer) return null;
   if (!URL.canParse(referrer)) return null;

@@ -18,7 +18,7 @@ const MAX_USER_AGENT = 1024;
 
 function field(value: string | undefined): string | null {
   if (!value) return null;
-  return cleanText(value).slice(0, MAX_FIELD) || null;
+  return cleanText(value.slice(0, MAX_FIELD)) || null;
 }
 
 function deviceType(type: string | undefined): DeviceType {

@@ -1,0 +1,263 @@
+/**
+ * `npm run bench:track`: how fast `POST /track` stores events, next to a baseline that only
+ * validates them. Sends bounded load to 127.0.0.1 only, then checks that every 2xx is a stored
+ * row. Settings: BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (50),
+ * DATABASE_URL (unset: a throw-away embedded PostgreSQL).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { EmbeddedDatabase } from '../src/database/embedded-database.js';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const WARMUP_SECONDS = 3;
+const VISITORS = 20_000;
+const CHROME_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface RunResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const PAGES = ['/', '/pricing', '/blog/why-self-host-analytics', '/docs/getting-started', '/about'];
+const REFERRERS = [
+  '',
+  'https://www.google.com/',
+  'https://news.ycombinator.com/',
+  'https://duckduckgo.com/',
+];
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)];
+}
+
+/** A realistic page view from one of many visitors, each behind its own address. */
+function makeRequest(
+  siteId: string,
+  eventId: string,
+): { body: string; headers: Record<string, string> } {
+  const visitor = Math.floor(Math.random() * VISITORS);
+  const page = pick(PAGES);
+  const body = JSON.stringify({
+    site_id: siteId,
+    url: `https://bench.example.com${page}${Math.random() < 0.2 ? '?utm_source=newsletter&utm_medium=email' : ''}`,
+    title: `Bench page ${page}`,
+    referrer: pick(REFERRERS),
+    screen_width: 1920,
+    screen_height: 1080,
+    fingerprint: `bench-visitor-${visitor}-${'x'.repeat(40)}`,
+    load_time_ms: 200 + Math.floor(Math.random() * 800),
+    event_id: eventId,
+  });
+  return {
+    body,
+    headers: {
+      'content-type': 'text/plain;charset=UTF-8',
+      'user-agent': CHROME_UA,
+      'x-forwarded-for': `10.${(visitor >> 16) & 255}.${(visitor >> 8) & 255}.${visitor & 255}`,
+      origin: 'https://bench.example.com',
+    },
+  };
+}
+
+interface Connection {
+  eventId?: string;
+}
+
+/**
+ * Runs autocannon for `seconds`. The event ids of the requests answered 2xx are collected into
+ * `acknowledged` (a connection sends one request at a time, so its context knows which it was).
+ */
+function load(
+  port: number,
+  siteId: string,
+  seconds: number,
+  acknowledged: string[] = [],
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections: CONNECTIONS,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: '/track',
+            setupRequest: (req, context: Connection) => {
+              context.eventId = randomUUID();
+              return { ...req, ...makeRequest(siteId, context.eventId) };
+            },
+            onResponse: (status, _body, context: Connection) => {
+              if (status >= 200 && status < 300 && context.eventId) {
+                acknowledged.push(context.eventId);
+              }
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        resolve({
+          requestsPerSecond: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          ok: result['2xx'],
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+        });
+      },
+    );
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, seconds = 60): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited (${child.exitCode})`);
+    try {
+      const res = await fetch(url, { method: 'GET' });
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+function start(script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function createSite(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `WITH account AS (INSERT INTO accounts (name) VALUES ('Benchmark') RETURNING id)
+       INSERT INTO sites (account_id, name, domain, fingerprint_salt)
+       SELECT id, 'Benchmark', 'bench.example.com', $1 FROM account RETURNING id`,
+      [randomBytes(32)],
+    );
+    return rows[0].id;
+  } finally {
+    await client.end();
+  }
+}
+
+/** How many page views the site has, and how many of `eventIds` are among them. */
+async function storedRows(
+  databaseUrl: string,
+  siteId: string,
+  eventIds: string[] = [],
+): Promise<{ total: number; acknowledged: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ total: number; acknowledged: number }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE event_id = ANY($2::uuid[]))::int AS acknowledged
+         FROM page_views WHERE site_id = $1`,
+      [siteId, eventIds],
+    );
+    return rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+function report(name: string, run: RunResult): void {
+  console.log(
+    `${name.padEnd(10)} ${run.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(run.p50).padStart(4)} ms   p99 ${String(run.p99).padStart(4)} ms   2xx ${run.ok}   non-2xx ${run.non2xx}   errors ${run.errors}   timeouts ${run.timeouts}`,
+  );
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedDatabase | undefined;
+  let dataRoot: string | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    dataRoot = await mkdtemp(join(tmpdir(), 'trackveil-bench-'));
+    await chmod(dataRoot, 0o755);
+    embedded = await EmbeddedDatabase.start({ dataDir: join(dataRoot, 'postgres'), port: 54_398 });
+    databaseUrl = embedded.url;
+  }
+  const appPort = 18_181;
+  const baselinePort = 18_182;
+  const app = start(join(here, '../src/main.js'), {
+    DATABASE_URL: databaseUrl,
+    PORT: String(appPort),
+    HOST: '127.0.0.1',
+    TRUST_PROXY: '1',
+    LOG_LEVEL: 'warn',
+    CREATE_DEMO_SITE: 'false',
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${appPort}/health`, app);
+    const siteId = await createSite(databaseUrl);
+    console.log(
+      `Trackveil /track vs baseline: ${CONNECTIONS} connections, ${DURATION} s each, ${VISITORS} visitors, node ${process.version}\n`,
+    );
+
+    await load(appPort, siteId, WARMUP_SECONDS);
+    const before = await storedRows(databaseUrl, siteId);
+    const acknowledged: string[] = [];
+    const track = await load(appPort, siteId, DURATION, acknowledged);
+    await stop(app); // lets requests still in flight finish
+    const after = await storedRows(databaseUrl, siteId, acknowledged);
+
+    const baseline = start(join(here, 'baseline/main.js'), { PORT: String(baselinePort) });
+    let base: RunResult;
+    try {
+      await waitForHttp(`http://127.0.0.1:${baselinePort}/`, baseline);
+      await load(baselinePort, siteId, WARMUP_SECONDS);
+      base = await load(baselinePort, siteId, DURATION);
+    } finally {
+      await stop(baseline);
+    }
+
+    report('/track', track);
+    report('baseline', base);
+    const ratio = track.requestsPerSecond / base.requestsPerSecond;
+    const lost = acknowledged.length - after.acknowledged;
+    console.log(
+      `\n2xx answers: ${acknowledged.length}; rows stored during the run: ${after.total - before.total}; of the 2xx, stored: ${after.acknowledged}`,
+    );
+    console.log(`every 2xx stored: ${lost === 0 ? 'yes' : `NO (${lost} missing)`}`);
+    console.log(`ratio /track ÷ baseline: ${ratio.toFixed(2)} (target ≥ 0.50)`);
+    console.log(`p99 of /track: ${track.p99} ms (target < 50 ms)`);
+    if (lost !== 0) process.exitCode = 1;
+  } finally {
+    await stop(app);
+    await embedded?.stop();
+    if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
+  }
+}
+
+await main();

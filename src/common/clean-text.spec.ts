@@ -1,0 +1,53 @@
+import { cleanText, safeDecodeURIComponent } from './clean-text.js';
+
+describe('cleanText', () => {
+  it('should leave ordinary text unchanged', () => {
+    expect(cleanText('Hello, wörld! 東京')).toBe('Hello, wörld! 東京');
+  });
+
+  it('should remove every NUL character', () => {
+    expect(cleanText('\u0000a\u0000b\u0000')).toBe('ab');
+  });
+
+  it('should replace a lone high surrogate with U+FFFD', () => {
+    expect(cleanText('a\uD800b')).toBe('a\uFFFDb');
+  });
+
+  it('should replace a lone low surrogate with U+FFFD', () => {
+    expect(cleanText('\uDFFFend')).toBe('\uFFFDend');
+  });
+
+  it('should replace both halves of a surrogate pair given in the wrong order', () => {
+    expect(cleanText('\uDE00\uD83D')).toBe('\uFFFD\uFFFD');
+  });
+
+  it('should keep valid surrogate pairs such as emoji', () => {
+    expect(cleanText('I 😀 🇫🇷')).toBe('I 😀 🇫🇷');
+  });
+
+  it('should clean NULs and lone surrogates together while keeping emoji', () => {
+    const cleaned = cleanText('x\u0000😀\uD800y');
+    expect(cleaned).toBe('x😀\uFFFDy');
+    expect(cleaned.isWellFormed()).toBe(true);
+  });
+});
+
+describe('safeDecodeURIComponent', () => {
+  it('should percent-decode valid UTF-8 sequences', () => {
+    expect(safeDecodeURIComponent('caf%C3%A9%20%F0%9F%98%80')).toBe('café 😀');
+  });
+
+  it('should decode reserved characters as decodeURIComponent does', () => {
+    expect(safeDecodeURIComponent('a%2Fb%3Fc%26d')).toBe('a/b?c&d');
+  });
+
+  it('should return undecodable input unchanged instead of throwing', () => {
+    expect(safeDecodeURIComponent('%E0%A4%A')).toBe('%E0%A4%A');
+    expect(safeDecodeURIComponent('100%')).toBe('100%');
+    expect(safeDecodeURIComponent('%FF')).toBe('%FF');
+  });
+
+  it('should return an encoded lone surrogate unchanged', () => {
+    expect(safeDecodeURIComponent('%ED%A0%80')).toBe('%ED%A0%80');
+  });
+});
