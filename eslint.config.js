@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'tracker/dist/', 'eslint.config.js'] },
+  { ignores: ['.scratch/', 'dist/', 'node_modules/', 'data/', 'coverage/', 'tracker/dist/', 'eslint.config.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

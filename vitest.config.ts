@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           globals: true,
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.spec.ts'],
         },
       },
@@ -25,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           globals: true,
+          sequence: { groupOrder: 1 },
           include: ['test/**/*.e2e-spec.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,

@@ -35,6 +35,7 @@ const TABLES_UP = [
       "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL,
       "total_visits" integer NOT NULL DEFAULT '0',
       "total_page_views" integer NOT NULL DEFAULT '0',
+      "last_session_id" uuid,
       CONSTRAINT "CHK_visitors_totals" CHECK (total_visits >= 0 AND total_page_views >= 0),
       CONSTRAINT "CHK_visitors_seen_order" CHECK (last_seen_at >= first_seen_at),
       CONSTRAINT "CHK_visitors_fingerprint_hash" CHECK (fingerprint_hash ~ '^[0-9a-f]{64}$'),
@@ -119,6 +120,7 @@ const TABLES_UP = [
   `ALTER TABLE "sites" ADD CONSTRAINT "FK_sites_account_id" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
   `ALTER TABLE "visitors" ADD CONSTRAINT "FK_visitors_site_id" FOREIGN KEY ("site_id") REFERENCES "sites"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
   `ALTER TABLE "sessions" ADD CONSTRAINT "FK_sessions_site_id" FOREIGN KEY ("site_id") REFERENCES "sites"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+  `ALTER TABLE "visitors" ADD CONSTRAINT "FK_visitors_last_session_id" FOREIGN KEY ("last_session_id") REFERENCES "sessions"("id") ON DELETE SET NULL ON UPDATE NO ACTION`,
   `ALTER TABLE "sessions" ADD CONSTRAINT "FK_sessions_visitor_id" FOREIGN KEY ("visitor_id") REFERENCES "visitors"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
   `ALTER TABLE "page_views" ADD CONSTRAINT "FK_page_views_site_id" FOREIGN KEY ("site_id") REFERENCES "sites"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
   `ALTER TABLE "page_views" ADD CONSTRAINT "FK_page_views_visitor_id" FOREIGN KEY ("visitor_id") REFERENCES "visitors"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
@@ -135,6 +137,7 @@ const TABLES_DOWN = [
   `ALTER TABLE "page_views" DROP CONSTRAINT "FK_page_views_site_id"`,
   `ALTER TABLE "sessions" DROP CONSTRAINT "FK_sessions_visitor_id"`,
   `ALTER TABLE "sessions" DROP CONSTRAINT "FK_sessions_site_id"`,
+  `ALTER TABLE "visitors" DROP CONSTRAINT "FK_visitors_last_session_id"`,
   `ALTER TABLE "visitors" DROP CONSTRAINT "FK_visitors_site_id"`,
   `ALTER TABLE "sites" DROP CONSTRAINT "FK_sites_account_id"`,
   `DROP INDEX "public"."UQ_users_email"`,
@@ -164,8 +167,10 @@ const TRIGGERS_UP = [
   `CREATE FUNCTION trackveil_sessions_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       UPDATE visitors v
-         SET total_visits = v.total_visits + n.sessions
-        FROM (SELECT visitor_id, count(*)::int AS sessions
+         SET total_visits = v.total_visits + n.sessions,
+             last_session_id = n.latest_session_id
+        FROM (SELECT visitor_id, count(*)::int AS sessions,
+                     (array_agg(id ORDER BY started_at DESC))[1] AS latest_session_id
                 FROM new_sessions GROUP BY visitor_id) n
        WHERE v.id = n.visitor_id;
       RETURN NULL;

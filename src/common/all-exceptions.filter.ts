@@ -63,6 +63,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
 
     const { statusCode, error, message } = this.describe(exception);
+    if (statusCode < 500) {
+      this.logger.debug(
+        { requestId: req.id, path: req.path, statusCode, message },
+        'Request refused.',
+      );
+    }
     if (statusCode === 503) {
       res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     }

@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import pino, { type LoggerOptions } from 'pino';
 import type { LogLevel } from '../config/environment.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** Successful answers to these are routine (probes, scrapes, page views): logged at debug. */
-const ROUTINE_PATHS = ['/track', '/health', '/health/live', '/health/ready', '/metrics'];
+/**
+ * The id of a request: a well-formed `X-Request-Id` from the client or proxy, else a new UUID.
+ * It is echoed in the response and stored on `req.id`, where logs and error bodies find it.
+ */
+export function assignRequestId(
+  req: IncomingMessage & { id?: unknown },
+  res: ServerResponse,
+): string {
+  if (typeof req.id === 'string') return req.id;
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  req.id = id;
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/** Successful answers to these are routine (probes, scrapes): logged at debug. */
+const ROUTINE_PATHS = ['/health', '/health/live', '/health/ready', '/metrics'];
 
 function pathOf(url: string | undefined): string {
   return (url ?? '/').split('?')[0] ?? '/';
@@ -24,20 +41,20 @@ export function pinoOptions(level: LogLevel): LoggerOptions {
 }
 
 /**
- * Request logs: one line per request with its id (taken from a well-formed `X-Request-Id`, else
- * generated, and echoed back). Bodies, headers, query strings and client addresses are never
- * logged: they can hold fingerprints, IPs and personal data.
+ * Request logs: one line per request with its id. Bodies, headers, query strings and client
+ * addresses are never logged: they can hold fingerprints, IPs and personal data.
+ *
+ * `POST /track`, the hot path, is left out of the request logger: a line (and an async context)
+ * per page view would cost more than the event itself. It still gets a request id
+ * (`TrackRequestMiddleware`), its refusals are logged by the exception filter at debug level, and
+ * its traffic is counted in `/metrics`.
  */
 export function loggerParams(level: LogLevel): Params {
   return {
+    exclude: [{ path: 'track', method: RequestMethod.POST }],
     pinoHttp: {
       ...pinoOptions(level),
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
+      genReqId: assignRequestId,
       customLogLevel: (req, res, error) => {
         if (error || res.statusCode >= 500) return 'error';
         if (res.statusCode >= 400) return 'info';

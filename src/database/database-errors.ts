@@ -6,7 +6,7 @@ interface ErrorWithCode {
 
 function driverError(error: unknown): ErrorWithCode {
   const outer = (error ?? {}) as ErrorWithCode;
-  return (outer.driverError ?? outer);
+  return outer.driverError ?? outer;
 }
 
 function sqlState(error: unknown): string | undefined {

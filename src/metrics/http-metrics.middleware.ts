@@ -22,7 +22,9 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: () => void): void {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
+      const matched = (req.route as { path?: string } | undefined)?.path;
+      // Nest answers unknown paths from a catch-all route (`{/*splat}`): not a route of ours.
+      const route = matched && !matched.includes('*') ? matched : undefined;
       const labels = {
         method: req.method,
         route: route ?? (res.locals.route as string | undefined) ?? 'unmatched',

@@ -3,11 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import { trackingConfig } from '../config/tracking.config.js';
+import type { LockedVisitor } from '../visitors/visitors.service.js';
 
 /** A page view waiting for its session. */
 export interface SessionHit {
   siteId: string;
-  visitorId: string;
+  visitor: LockedVisitor;
   at: Date;
   path: string;
   /** The referrer host, when the visitor came from another site. */
@@ -36,39 +37,34 @@ export class SessionsService {
   }
 
   /**
-   * Chooses the session of every hit, in the caller's transaction: a visitor's latest session when
-   * the hit comes within the timeout of its last activity, otherwise a new session, which is
+   * Chooses the session of every hit, in the caller's transaction: the visitor's latest session
+   * when the hit comes within the timeout of its last activity, otherwise a new session, which is
    * inserted here. Returns the session ids in the order of `hits`.
    *
-   * The caller must hold the lock on every visitor row involved (`VisitorsService.upsertMany`), so
-   * that the latest session read here cannot change before the transaction commits.
+   * The visitors must be locked by the caller (`VisitorsService.upsertMany`), so that their latest
+   * session cannot change before the transaction commits.
    */
   async assign(em: EntityManager, hits: SessionHit[]): Promise<string[]> {
-    const visitorIds = [...new Set(hits.map((hit) => hit.visitorId))];
-    const latest: { visitor_id: string; id: string; last_activity_at: Date }[] = await em.query(
-      `SELECT DISTINCT ON (visitor_id) visitor_id, id, last_activity_at
-         FROM sessions
-        WHERE visitor_id = ANY($1::uuid[])
-        ORDER BY visitor_id, started_at DESC`,
-      [visitorIds],
-    );
-    const open = new Map<string, OpenSession>(
-      latest.map((row) => [
-        row.visitor_id,
-        { id: row.id, lastActivityAt: row.last_activity_at.getTime() },
-      ]),
-    );
-
+    const open = new Map<string, OpenSession | undefined>();
     const sessionIds = new Array<string>(hits.length);
     const created: NewSession[] = [];
     const inTimeOrder = hits.map((hit, index) => ({ hit, index }));
     inTimeOrder.sort((a, b) => a.hit.at.getTime() - b.hit.at.getTime());
     for (const { hit, index } of inTimeOrder) {
+      const { visitor } = hit;
+      if (!open.has(visitor.id)) {
+        open.set(
+          visitor.id,
+          visitor.lastSessionId === null
+            ? undefined
+            : { id: visitor.lastSessionId, lastActivityAt: visitor.lastSeenAt.getTime() },
+        );
+      }
       const at = hit.at.getTime();
-      let session = open.get(hit.visitorId);
+      let session = open.get(visitor.id);
       if (!session || at - session.lastActivityAt > this.timeoutMs) {
         session = { id: randomUUID(), lastActivityAt: at };
-        open.set(hit.visitorId, session);
+        open.set(visitor.id, session);
         created.push({ id: session.id, hit });
       } else {
         session.lastActivityAt = Math.max(session.lastActivityAt, at);
@@ -94,7 +90,7 @@ export class SessionsService {
       [
         column((s) => s.id),
         column((s) => s.hit.siteId),
-        column((s) => s.hit.visitorId),
+        column((s) => s.hit.visitor.id),
         column((s) => s.hit.at),
         column((s) => s.hit.path),
         column((s) => s.hit.referrerHost),

@@ -5,9 +5,7 @@ import { trackingConfig } from '../config/tracking.config.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
-import { TrackBodyParserMiddleware } from './track-body-parser.middleware.js';
-import { trackCors } from './track-cors.js';
-import { TrackRejectionsMiddleware } from './track-rejections.middleware.js';
+import { TrackRequestMiddleware } from './track-request.middleware.js';
 import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
 import { TrackingService } from './tracking.service.js';
@@ -21,6 +19,9 @@ import { TrackingService } from './tracking.service.js';
       inject: [trackingConfig.KEY],
       useFactory: (config: ConfigType<typeof trackingConfig>) => ({
         throttlers: [{ ttl: config.rateLimit.windowMs, limit: config.rateLimit.maxRequests }],
+        // Only /track is limited, so the client address alone is the key (the default hashes
+        // the route and address with SHA-256 on every request).
+        generateKey: (_context, tracker) => tracker,
         errorMessage:
           'Too many events from this address; wait for the number of seconds in Retry-After.',
       }),
@@ -31,8 +32,6 @@ import { TrackingService } from './tracking.service.js';
 })
 export class TrackingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(TrackRejectionsMiddleware, trackCors, TrackBodyParserMiddleware)
-      .forRoutes({ path: 'track', method: RequestMethod.ALL });
+    consumer.apply(TrackRequestMiddleware).forRoutes({ path: 'track', method: RequestMethod.ALL });
   }
 }

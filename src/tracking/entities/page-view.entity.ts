@@ -6,6 +6,7 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
+  PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
 import { Session } from '../../sessions/entities/session.entity.js';
@@ -43,11 +44,7 @@ export type DeviceType = (typeof DEVICE_TYPES)[number];
   `device_type IN (${DEVICE_TYPES.map((type) => `'${type}'`).join(', ')})`,
 )
 export class PageView {
-  @PrimaryColumn({
-    type: 'uuid',
-    default: () => 'gen_random_uuid()',
-    primaryKeyConstraintName: 'PK_page_views',
-  })
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_page_views' })
   id!: string;
 
   @PrimaryColumn({ type: 'timestamptz', primaryKeyConstraintName: 'PK_page_views' })

@@ -8,11 +8,13 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
+import { Session } from '../../sessions/entities/session.entity.js';
 import { Site } from '../../sites/entities/site.entity.js';
 
 /**
  * One browser on one site, known only by a salted hash of its fingerprint. `last_seen_at`,
- * `total_visits` and `total_page_views` are kept by database triggers on sessions and page views.
+ * `total_visits`, `total_page_views` and `last_session_id` are kept by database triggers on
+ * sessions and page views.
  */
 @Entity('visitors')
 @Index('UQ_visitors_site_id_fingerprint_hash', ['siteId', 'fingerprintHash'], { unique: true })
@@ -46,4 +48,15 @@ export class Visitor {
 
   @Column({ type: 'integer', default: 0 })
   totalPageViews!: number;
+
+  /**
+   * The visitor's latest session, kept by the sessions trigger. With `last_seen_at` (which is that
+   * session's last activity) it lets ingestion choose a session without reading `sessions`.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  lastSessionId!: string | null;
+
+  @ManyToOne(() => Session, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'last_session_id', foreignKeyConstraintName: 'FK_visitors_last_session_id' })
+  lastSession?: Relation<Session> | null;
 }

@@ -1,0 +1,107 @@
+import {
+  BadRequestException,
+  Injectable,
+  type NestMiddleware,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import express, { type Request, type Response } from 'express';
+import { assignRequestId } from '../common/logging.js';
+import { TrackingMetrics } from './tracking.metrics.js';
+
+export const MAX_BODY_BYTES = 8 * 1024;
+
+/** What `/track` accepts: JSON, and `text/plain` because that is what `sendBeacon` sends. */
+const ACCEPTED_TYPES = ['application/json', 'text/plain'];
+
+const parseJson = express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true });
+
+const REJECTION_REASONS: Record<number, string> = {
+  400: 'invalid',
+  403: 'origin_not_allowed',
+  404: 'site_not_found',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/**
+ * Everything `/track` needs before its controller, in one pass (it runs for every page view):
+ *
+ * - a request id, echoed in `X-Request-Id`;
+ * - CORS: any page may send events, so the `Origin` is reflected (not `*`: `sendBeacon` sends
+ *   credentials mode "include", which `*` does not satisfy; Trackveil sets no cookies either way)
+ *   and preflights are answered here. A site's allowed domains are checked per event (403);
+ * - the body: `application/json` or `text/plain`, parsed as JSON, at most 8 KB; anything else
+ *   becomes the 4xx of the contract instead of Express's HTML error page;
+ * - refused events are counted by reason, whichever layer refused them.
+ */
+@Injectable()
+export class TrackRequestMiddleware implements NestMiddleware {
+  constructor(private readonly metrics: TrackingMetrics) {}
+
+  async use(req: Request, res: Response, next: () => void): Promise<void> {
+    assignRequestId(req, res);
+    // Requests refused before routing have no `req.route`; name the route for the HTTP metrics.
+    res.locals.route = '/track';
+    const origin = req.headers.origin;
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader(
+        'Access-Control-Expose-Headers',
+        'X-Request-Id, X-Trackveil-Ignored, Retry-After',
+      );
+    }
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+      res.setHeader('Access-Control-Max-Age', '86400');
+      res.status(204).end();
+      return;
+    }
+    if (req.method !== 'POST') return next();
+
+    res.once('finish', () => {
+      if (res.statusCode >= 400) {
+        this.metrics.countEvent('rejected', REJECTION_REASONS[res.statusCode] ?? 'error');
+      }
+    });
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (!contentType || !ACCEPTED_TYPES.includes(contentType)) {
+      throw new UnsupportedMediaTypeException(
+        `Send the event as JSON with Content-Type application/json or text/plain (got ${contentType ? `"${contentType}"` : 'none'}).`,
+      );
+    }
+    await new Promise<void>((resolve, reject) => {
+      parseJson(req, res, (error?: unknown) => (error ? reject(toHttpError(error)) : resolve()));
+    });
+    next();
+  }
+}
+
+interface BodyParserError {
+  type?: string;
+}
+
+function toHttpError(error: unknown): Error {
+  switch ((error as BodyParserError).type ?? '') {
+    case 'entity.too.large':
+      return new PayloadTooLargeException(
+        `The request body is larger than ${MAX_BODY_BYTES} bytes; send one event of at most 8 KB.`,
+      );
+    case 'entity.parse.failed':
+      return new BadRequestException('The request body is not valid JSON; send one JSON object.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new UnsupportedMediaTypeException(
+        'The request body must be UTF-8 JSON, optionally gzip- or deflate-compressed.',
+      );
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new BadRequestException('The request body arrived incomplete.');
+    default:
+      return error instanceof Error ? error : new Error(String(error));
+  }
+}
