@@ -196,7 +196,9 @@ describe('POST /track', () => {
           WHERE v.site_id = $1
             AND (v.total_page_views <> (SELECT count(*) FROM page_views p WHERE p.visitor_id = v.id)
               OR v.total_visits <> (SELECT count(*) FROM sessions s WHERE s.visitor_id = v.id)
-              OR v.last_seen_at <> (SELECT max(created_at) FROM page_views p WHERE p.visitor_id = v.id))
+              OR v.last_seen_at <> (SELECT max(created_at) FROM page_views p WHERE p.visitor_id = v.id)
+              OR v.last_session_id IS DISTINCT FROM
+                 (SELECT id FROM sessions s WHERE s.visitor_id = v.id ORDER BY started_at DESC LIMIT 1))
          UNION ALL
          SELECT s.id FROM sessions s
           WHERE s.site_id = $1
@@ -226,6 +228,29 @@ describe('POST /track', () => {
       const responses = await Promise.all([track(event), track(event), track(event)]);
       expect(responses.map((res) => res.status)).toEqual([202, 202, 202]);
       expect((await countRows(dataSource, site.id)).pageViews).toBe(1);
+    });
+
+    it('should leave no visitor or session behind for a repeat that arrives in a batch with new events', async () => {
+      const stored = makeEvent(site.id, { event_id: randomUUID(), fingerprint: 'original' });
+      await track(stored).expect(202);
+      // The repeat claims another browser: if it were written before being recognised, it would
+      // leave a visitor and a session without page views.
+      const repeat = { ...stored, fingerprint: 'someone-else' };
+      const fresh = Array.from({ length: 8 }, (_, i) =>
+        makeEvent(site.id, { event_id: randomUUID(), fingerprint: `new-${i}` }),
+      );
+      const responses = await Promise.all([repeat, ...fresh].map((event) => track(event)));
+      expect(responses.map((res) => res.status)).toEqual(Array(9).fill(202));
+      expect(await countRows(dataSource, site.id)).toEqual({
+        visitors: 9,
+        sessions: 9,
+        pageViews: 9,
+      });
+      const ghosts = await dataSource.query(
+        `SELECT count(*)::int AS n FROM sessions WHERE site_id = $1 AND page_view_count = 0`,
+        [site.id],
+      );
+      expect(ghosts).toEqual([{ n: 0 }]);
     });
 
     it('should store the same event_id sent to two different sites on each', async () => {

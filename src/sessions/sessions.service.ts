@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import { trackingConfig } from '../config/tracking.config.js';
+import { type PreparedStatement, queryPrepared } from '../database/prepared-statement.js';
 import type { LockedVisitor } from '../visitors/visitors.service.js';
 
 /** A page view waiting for its session. */
@@ -27,6 +28,18 @@ interface NewSession {
   id: string;
   hit: SessionHit;
 }
+
+const INSERT_SESSIONS: PreparedStatement = {
+  name: 'trackveil_insert_sessions',
+  text: `INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at, entry_path, exit_path,
+                               referrer_host, utm_source, utm_medium, utm_campaign)
+         SELECT id, site_id, visitor_id, started_at, started_at, entry_path, entry_path,
+                referrer_host, utm_source, utm_medium, utm_campaign
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[],
+                       $6::text[], $7::text[], $8::text[], $9::text[])
+             AS s(id, site_id, visitor_id, started_at, entry_path,
+                  referrer_host, utm_source, utm_medium, utm_campaign)`,
+};
 
 @Injectable()
 export class SessionsService {
@@ -78,26 +91,16 @@ export class SessionsService {
 
   private async insert(em: EntityManager, sessions: NewSession[]): Promise<void> {
     const column = <T>(pick: (session: NewSession) => T): T[] => sessions.map(pick);
-    await em.query(
-      `INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at, entry_path, exit_path,
-                             referrer_host, utm_source, utm_medium, utm_campaign)
-       SELECT id, site_id, visitor_id, started_at, started_at, entry_path, entry_path,
-              referrer_host, utm_source, utm_medium, utm_campaign
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[],
-                     $6::text[], $7::text[], $8::text[], $9::text[])
-           AS s(id, site_id, visitor_id, started_at, entry_path,
-                referrer_host, utm_source, utm_medium, utm_campaign)`,
-      [
-        column((s) => s.id),
-        column((s) => s.hit.siteId),
-        column((s) => s.hit.visitor.id),
-        column((s) => s.hit.at),
-        column((s) => s.hit.path),
-        column((s) => s.hit.referrerHost),
-        column((s) => s.hit.utmSource),
-        column((s) => s.hit.utmMedium),
-        column((s) => s.hit.utmCampaign),
-      ],
-    );
+    await queryPrepared(em, INSERT_SESSIONS, [
+      column((s) => s.id),
+      column((s) => s.hit.siteId),
+      column((s) => s.hit.visitor.id),
+      column((s) => s.hit.at),
+      column((s) => s.hit.path),
+      column((s) => s.hit.referrerHost),
+      column((s) => s.hit.utmSource),
+      column((s) => s.hit.utmMedium),
+      column((s) => s.hit.utmCampaign),
+    ]);
   }
 }

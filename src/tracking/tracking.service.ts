@@ -11,6 +11,7 @@ import {
   isDataError,
   isRetryableTransactionError,
 } from '../database/database-errors.js';
+import { type PreparedStatement, queryPrepared } from '../database/prepared-statement.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { isHostAllowed } from '../sites/domains.js';
 import { SitesService, type TrackingSite } from '../sites/sites.service.js';
@@ -177,101 +178,101 @@ export class TrackingService implements OnApplicationShutdown {
   }
 
   /**
-   * Stores a batch in ONE transaction: drop repeats of stored `event_id`s, get or create the
-   * visitors (locking them; each comes with its latest session), choose or create the sessions,
-   * insert the page views; the triggers then bring visitor and session counters up to date.
-   * Four statements per batch, whatever its size. Returns one result per event.
+   * Stores a batch; returns one result per event. A repeat of an `event_id` within the batch is a
+   * duplicate of its first copy. Repeats of ids stored before are found while the batch is
+   * written; the transaction then rolls back (their visitors and sessions must not stay) and the
+   * batch is written again without them. That is rare (a lost acknowledgement), so the common
+   * path spends no round trip on it.
    */
-  private commit(events: PreparedEvent[]): Promise<CommitResult[]> {
-    return this.dataSource.transaction(async (em) => {
-      const results = await this.markDuplicates(em, events);
-      const fresh = events.filter((_, index) => results[index] === 'stored');
-      if (fresh.length === 0) return results;
-
-      const visitors = await this.visitors.upsertMany(
-        em,
-        fresh.map((e) => ({ siteId: e.siteId, fingerprintHash: e.fingerprintHash, seenAt: e.at })),
-      );
-      const visitorOf = (e: PreparedEvent): LockedVisitor =>
-        visitors.get(visitorKey(e.siteId, e.fingerprintHash)) as LockedVisitor;
-      const sessionIds = await this.sessions.assign(
-        em,
-        fresh.map((e) => ({
-          siteId: e.siteId,
-          visitor: visitorOf(e),
-          at: e.at,
-          path: e.page.path,
-          // Moving between pages of the same site is not a source of traffic.
-          referrerHost: e.referrerHost === e.page.hostname ? null : e.referrerHost,
-          utmSource: e.page.utmSource,
-          utmMedium: e.page.utmMedium,
-          utmCampaign: e.page.utmCampaign,
-        })),
-      );
-      await this.insertPageViews(
-        em,
-        fresh,
-        fresh.map((e) => visitorOf(e).id),
-        sessionIds,
-      );
-      return results;
-    });
-  }
-
-  /** 'duplicate' for events whose `event_id` the site has sent before (or earlier in the batch). */
-  private async markDuplicates(
-    em: EntityManager,
-    events: PreparedEvent[],
-  ): Promise<CommitResult[]> {
+  private async commit(events: PreparedEvent[]): Promise<CommitResult[]> {
     const results: CommitResult[] = events.map(() => 'stored');
     const firstByKey = new Map<string, PreparedEvent>();
     events.forEach((event, index) => {
       if (event.eventId === null) return;
-      const key = `${event.siteId}:${event.eventId}`;
+      const key = eventKey(event.siteId, event.eventId);
       if (firstByKey.has(key)) results[index] = 'duplicate';
       else firstByKey.set(key, event);
     });
-    if (firstByKey.size === 0) return results;
 
-    const candidates = [...firstByKey.values()];
-    const inserted: { site_id: string; event_id: string }[] = await em.query(
-      `INSERT INTO received_events (site_id, event_id, received_at)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[])
-        ORDER BY 1, 2
-       ON CONFLICT DO NOTHING
-       RETURNING site_id, event_id`,
-      [
-        candidates.map((e) => e.siteId),
-        candidates.map((e) => e.eventId),
-        candidates.map((e) => e.at),
-      ],
-    );
-    const fresh = new Set(inserted.map((row) => `${row.site_id}:${row.event_id}`));
-    events.forEach((event, index) => {
-      if (event.eventId !== null && !fresh.has(`${event.siteId}:${event.eventId}`)) {
-        results[index] = 'duplicate';
-      }
-    });
+    let pending = events.filter((_, index) => results[index] === 'stored');
+    while (pending.length > 0) {
+      const repeated = await this.store(pending);
+      if (repeated.size === 0) break;
+      events.forEach((event, index) => {
+        if (event.eventId !== null && repeated.has(eventKey(event.siteId, event.eventId))) {
+          results[index] = 'duplicate';
+        }
+      });
+      pending = pending.filter(
+        (event) => event.eventId === null || !repeated.has(eventKey(event.siteId, event.eventId)),
+      );
+    }
     return results;
   }
 
+  /**
+   * Writes events in ONE transaction: get or create the visitors (locking them; each comes with
+   * its latest session), choose or create the sessions, insert the page views with their
+   * `event_id` receipts; the triggers then bring visitor and session counters up to date. Three
+   * statements per batch, whatever its size. Returns the keys of events whose `event_id` was
+   * already stored, in which case nothing was committed.
+   */
+  private async store(events: PreparedEvent[]): Promise<Set<string>> {
+    try {
+      await this.dataSource.transaction(async (em) => {
+        const visitors = await this.visitors.upsertMany(
+          em,
+          events.map((e) => ({
+            siteId: e.siteId,
+            fingerprintHash: e.fingerprintHash,
+            seenAt: e.at,
+          })),
+        );
+        const visitorOf = (e: PreparedEvent): LockedVisitor =>
+          visitors.get(visitorKey(e.siteId, e.fingerprintHash)) as LockedVisitor;
+        const sessionIds = await this.sessions.assign(
+          em,
+          events.map((e) => ({
+            siteId: e.siteId,
+            visitor: visitorOf(e),
+            at: e.at,
+            path: e.page.path,
+            // Moving between pages of the same site is not a source of traffic.
+            referrerHost: e.referrerHost === e.page.hostname ? null : e.referrerHost,
+            utmSource: e.page.utmSource,
+            utmMedium: e.page.utmMedium,
+            utmCampaign: e.page.utmCampaign,
+          })),
+        );
+        const repeated = await this.insertPageViews(
+          em,
+          events,
+          events.map((e) => visitorOf(e).id),
+          sessionIds,
+        );
+        if (repeated.size > 0) throw new RepeatedEventsError(repeated);
+      });
+      return new Set();
+    } catch (error) {
+      if (error instanceof RepeatedEventsError) return error.keys;
+      throw error;
+    }
+  }
+
+  /**
+   * Inserts the page views and, in the same statement, their `event_id` receipts; a page view
+   * whose receipt already exists is not inserted. Returns the keys of those repeats.
+   */
   private async insertPageViews(
     em: EntityManager,
     events: PreparedEvent[],
     visitorIds: string[],
     sessionIds: string[],
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
-    await em.query(
-      `INSERT INTO page_views (created_at, site_id, visitor_id, session_id, event_id, url, hostname, path,
-                               title, referrer, referrer_host, utm_source, utm_medium, utm_campaign,
-                               utm_term, utm_content, screen_width, screen_height, load_time_ms,
-                               browser, browser_version, os, os_version, device_type, ip_address)
-       SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
-                            $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                            $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                            $17::int[], $18::int[], $19::int[], $20::text[], $21::text[],
-                            $22::text[], $23::text[], $24::text[], $25::inet[])`,
+    const repeated = await queryPrepared<{ site_id: string; event_id: string }>(
+      em,
+      INSERT_PAGE_VIEWS,
       [
         column((e) => e.at),
         column((e) => e.siteId),
@@ -300,7 +301,54 @@ export class TrackingService implements OnApplicationShutdown {
         column((e) => e.ip),
       ],
     );
+    return new Set(repeated.map((row) => eventKey(row.site_id, row.event_id)));
   }
+}
+
+const PAGE_VIEW_COLUMNS = `created_at, site_id, visitor_id, session_id, event_id, url, hostname, path,
+  title, referrer, referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+  screen_width, screen_height, load_time_ms, browser, browser_version, os, os_version, device_type,
+  ip_address`;
+
+/**
+ * Page views and their receipts in one statement. Receipts are taken in (site, event) order, after
+ * the visitor locks, like every batch does, so concurrent batches cannot deadlock on them.
+ */
+const INSERT_PAGE_VIEWS: PreparedStatement = {
+  name: 'trackveil_insert_page_views',
+  text: `WITH input AS (
+           SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
+                                $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                                $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                                $17::int[], $18::int[], $19::int[], $20::text[], $21::text[],
+                                $22::text[], $23::text[], $24::text[], $25::inet[])
+             AS p(${PAGE_VIEW_COLUMNS})
+         ), receipts AS (
+           INSERT INTO received_events (site_id, event_id, received_at)
+           SELECT site_id, event_id, created_at FROM input WHERE event_id IS NOT NULL
+            ORDER BY site_id, event_id
+           ON CONFLICT DO NOTHING
+           RETURNING site_id, event_id
+         ), stored AS (
+           INSERT INTO page_views (${PAGE_VIEW_COLUMNS})
+           SELECT ${PAGE_VIEW_COLUMNS} FROM input i
+            WHERE i.event_id IS NULL
+               OR EXISTS (SELECT 1 FROM receipts r WHERE r.site_id = i.site_id AND r.event_id = i.event_id)
+         )
+         SELECT i.site_id, i.event_id FROM input i
+          WHERE i.event_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.site_id = i.site_id AND r.event_id = i.event_id)`,
+};
+
+/** Thrown inside the transaction to roll it back when a batch holds already-stored events. */
+class RepeatedEventsError extends Error {
+  constructor(readonly keys: Set<string>) {
+    super('The batch holds events whose event_id was already stored.');
+  }
+}
+
+function eventKey(siteId: string, eventId: string): string {
+  return `${siteId}:${eventId}`;
 }
 
 function hostOfOrigin(origin: string): string | undefined {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { type PreparedStatement, queryPrepared } from '../database/prepared-statement.js';
 
 export interface VisitorSighting {
   siteId: string;
@@ -19,6 +20,24 @@ export interface LockedVisitor {
 /** `siteId` and `fingerprintHash` joined: how a batch refers to a visitor before it has an id. */
 export function visitorKey(siteId: string, fingerprintHash: string): string {
   return `${siteId}:${fingerprintHash}`;
+}
+
+const UPSERT_VISITORS: PreparedStatement = {
+  name: 'trackveil_upsert_visitors',
+  text: `INSERT INTO visitors (site_id, fingerprint_hash, first_seen_at, last_seen_at)
+         SELECT site_id, fingerprint_hash, seen_at, seen_at
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS v(site_id, fingerprint_hash, seen_at)
+          ORDER BY site_id, fingerprint_hash
+         ON CONFLICT (site_id, fingerprint_hash) DO UPDATE SET last_seen_at = visitors.last_seen_at
+         RETURNING id, site_id, fingerprint_hash, last_session_id, last_seen_at`,
+};
+
+interface UpsertedVisitorRow {
+  id: string;
+  site_id: string;
+  fingerprint_hash: string;
+  last_session_id: string | null;
+  last_seen_at: Date;
 }
 
 @Injectable()
@@ -43,25 +62,11 @@ export class VisitorsService {
       if (!known || sighting.seenAt < known.seenAt) earliest.set(key, sighting);
     }
     const rows = [...earliest.values()];
-    const returned: {
-      id: string;
-      site_id: string;
-      fingerprint_hash: string;
-      last_session_id: string | null;
-      last_seen_at: Date;
-    }[] = await em.query(
-      `INSERT INTO visitors (site_id, fingerprint_hash, first_seen_at, last_seen_at)
-       SELECT site_id, fingerprint_hash, seen_at, seen_at
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS v(site_id, fingerprint_hash, seen_at)
-        ORDER BY site_id, fingerprint_hash
-       ON CONFLICT (site_id, fingerprint_hash) DO UPDATE SET last_seen_at = visitors.last_seen_at
-       RETURNING id, site_id, fingerprint_hash, last_session_id, last_seen_at`,
-      [
-        rows.map((row) => row.siteId),
-        rows.map((row) => row.fingerprintHash),
-        rows.map((row) => row.seenAt),
-      ],
-    );
+    const returned = await queryPrepared<UpsertedVisitorRow>(em, UPSERT_VISITORS, [
+      rows.map((row) => row.siteId),
+      rows.map((row) => row.fingerprintHash),
+      rows.map((row) => row.seenAt),
+    ]);
     return new Map(
       returned.map((row) => [
         visitorKey(row.site_id, row.fingerprint_hash),
