@@ -2,17 +2,28 @@ import type { DataSourceOptions } from 'typeorm';
 import { Account } from '../accounts/entities/account.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
+import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
 import { PageView } from '../tracking/entities/page-view.entity.js';
 import { ReceivedEvent } from '../tracking/entities/received-event.entity.js';
 import { User } from '../users/entities/user.entity.js';
 import { Visitor } from '../visitors/entities/visitor.entity.js';
 import { InitialSchema1764072000000 } from '../../migrations/1764072000000-InitialSchema.js';
+import { CustomEvents1764158400000 } from '../../migrations/1764158400000-CustomEvents.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
-export const ENTITIES = [Account, User, Site, Visitor, Session, PageView, ReceivedEvent];
+export const ENTITIES = [
+  Account,
+  User,
+  Site,
+  Visitor,
+  Session,
+  PageView,
+  CustomEvent,
+  ReceivedEvent,
+];
 
 /** Listed, not globbed: the same list works compiled, under Vitest and for the TypeORM CLI. */
-export const MIGRATIONS = [InitialSchema1764072000000];
+export const MIGRATIONS = [InitialSchema1764072000000, CustomEvents1764158400000];
 
 export interface DatabaseConnectionSettings {
   url: string;

@@ -9,7 +9,7 @@ export class TrackingController {
   constructor(private readonly tracking: TrackingService) {}
 
   /**
-   * Stores one page view. 202 (empty) once it is committed, also for a repeat of a stored
+   * Stores one page view or custom event. 202 (empty) once it is committed, also for a repeat of a stored
    * `event_id`; 204 with `X-Trackveil-Ignored` for bots, which are not stored.
    */
   @Post('track')

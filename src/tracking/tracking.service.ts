@@ -17,7 +17,7 @@ import { isHostAllowed } from '../sites/domains.js';
 import { SitesService, type TrackingSite } from '../sites/sites.service.js';
 import { type LockedVisitor, VisitorsService, visitorKey } from '../visitors/visitors.service.js';
 import { anonymizeIp } from './anonymize-ip.js';
-import type { TrackEventDto } from './dto/track-event.dto.js';
+import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
 import { GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
 import { describePageUrl, type PageUrlParts, referrerHost } from './page-url.js';
 import { TrackingMetrics } from './tracking.metrics.js';
@@ -36,8 +36,12 @@ export type TrackOutcome =
 
 type CommitResult = 'stored' | 'duplicate';
 
-/** An accepted event, ready to be written. */
+/** An accepted event (a page view or a custom event), ready to be written. */
 interface PreparedEvent {
+  type: EventType;
+  /** The custom event's name and its props as JSON; null for page views. */
+  name: string | null;
+  props: string | null;
   siteId: string;
   eventId: string | null;
   at: Date;
@@ -159,7 +163,11 @@ export class TrackingService implements OnApplicationShutdown {
       .update(site.fingerprintSalt)
       .update(event.fingerprint)
       .digest('hex');
+    const type = event.type ?? 'pageview';
     return {
+      type,
+      name: type === 'event' ? (event.name ?? null) : null,
+      props: type === 'event' ? JSON.stringify(event.props ?? {}) : null,
       siteId: site.id,
       eventId: event.event_id?.toLowerCase() ?? null,
       at: this.clock.now(),
@@ -212,8 +220,8 @@ export class TrackingService implements OnApplicationShutdown {
 
   /**
    * Writes events in ONE transaction: get or create the visitors (locking them; each comes with
-   * its latest session), choose or create the sessions, insert the page views with their
-   * `event_id` receipts; the triggers then bring visitor and session counters up to date. Three
+   * its latest session), choose or create the sessions, insert the page views and custom events
+   * with their `event_id` receipts; the triggers then bring visitor and session counters up to date. Three
    * statements per batch, whatever its size. Returns the keys of events whose `event_id` was
    * already stored, in which case nothing was committed.
    */
@@ -244,7 +252,7 @@ export class TrackingService implements OnApplicationShutdown {
             utmCampaign: e.page.utmCampaign,
           })),
         );
-        const repeated = await this.insertPageViews(
+        const repeated = await this.insertEvents(
           em,
           events,
           events.map((e) => visitorOf(e).id),
@@ -260,47 +268,47 @@ export class TrackingService implements OnApplicationShutdown {
   }
 
   /**
-   * Inserts the page views and, in the same statement, their `event_id` receipts; a page view
-   * whose receipt already exists is not inserted. Returns the keys of those repeats.
+   * Inserts the page views and custom events and, in the same statement, their `event_id`
+   * receipts; an event whose receipt already exists is not inserted. Returns the keys of those
+   * repeats.
    */
-  private async insertPageViews(
+  private async insertEvents(
     em: EntityManager,
     events: PreparedEvent[],
     visitorIds: string[],
     sessionIds: string[],
   ): Promise<Set<string>> {
     const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
-    const repeated = await queryPrepared<{ site_id: string; event_id: string }>(
-      em,
-      INSERT_PAGE_VIEWS,
-      [
-        column((e) => e.at),
-        column((e) => e.siteId),
-        visitorIds,
-        sessionIds,
-        column((e) => e.eventId),
-        column((e) => e.url),
-        column((e) => e.page.hostname),
-        column((e) => e.page.path),
-        column((e) => e.title),
-        column((e) => e.referrer),
-        column((e) => e.referrerHost),
-        column((e) => e.page.utmSource),
-        column((e) => e.page.utmMedium),
-        column((e) => e.page.utmCampaign),
-        column((e) => e.page.utmTerm),
-        column((e) => e.page.utmContent),
-        column((e) => e.screenWidth),
-        column((e) => e.screenHeight),
-        column((e) => e.loadTimeMs),
-        column((e) => e.userAgent.browser),
-        column((e) => e.userAgent.browserVersion),
-        column((e) => e.userAgent.os),
-        column((e) => e.userAgent.osVersion),
-        column((e) => e.userAgent.deviceType),
-        column((e) => e.ip),
-      ],
-    );
+    const repeated = await queryPrepared<{ site_id: string; event_id: string }>(em, INSERT_EVENTS, [
+      column((e) => e.at),
+      column((e) => e.siteId),
+      visitorIds,
+      sessionIds,
+      column((e) => e.eventId),
+      column((e) => e.url),
+      column((e) => e.page.hostname),
+      column((e) => e.page.path),
+      column((e) => e.title),
+      column((e) => e.referrer),
+      column((e) => e.referrerHost),
+      column((e) => e.page.utmSource),
+      column((e) => e.page.utmMedium),
+      column((e) => e.page.utmCampaign),
+      column((e) => e.page.utmTerm),
+      column((e) => e.page.utmContent),
+      column((e) => e.screenWidth),
+      column((e) => e.screenHeight),
+      column((e) => e.loadTimeMs),
+      column((e) => e.userAgent.browser),
+      column((e) => e.userAgent.browserVersion),
+      column((e) => e.userAgent.os),
+      column((e) => e.userAgent.osVersion),
+      column((e) => e.userAgent.deviceType),
+      column((e) => e.ip),
+      column((e) => e.type),
+      column((e) => e.name),
+      column((e) => e.props),
+    ]);
     return new Set(repeated.map((row) => eventKey(row.site_id, row.event_id)));
   }
 }
@@ -311,29 +319,39 @@ const PAGE_VIEW_COLUMNS = `created_at, site_id, visitor_id, session_id, event_id
   ip_address`;
 
 /**
- * Page views and their receipts in one statement. Receipts are taken in (site, event) order, after
- * the visitor locks, like every batch does, so concurrent batches cannot deadlock on them.
+ * Page views, custom events and their receipts in one statement. Receipts are taken in (site,
+ * event) order, after the visitor locks, like every batch does, so concurrent batches cannot
+ * deadlock on them.
  */
-const INSERT_PAGE_VIEWS: PreparedStatement = {
-  name: 'trackveil_insert_page_views',
+const INSERT_EVENTS: PreparedStatement = {
+  name: 'trackveil_insert_events',
   text: `WITH input AS (
            SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
                                 $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
                                 $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
                                 $17::int[], $18::int[], $19::int[], $20::text[], $21::text[],
-                                $22::text[], $23::text[], $24::text[], $25::inet[])
-             AS p(${PAGE_VIEW_COLUMNS})
+                                $22::text[], $23::text[], $24::text[], $25::inet[],
+                                $26::text[], $27::text[], $28::jsonb[])
+             AS p(${PAGE_VIEW_COLUMNS}, type, name, props)
          ), receipts AS (
            INSERT INTO received_events (site_id, event_id, received_at)
            SELECT site_id, event_id, created_at FROM input WHERE event_id IS NOT NULL
             ORDER BY site_id, event_id
            ON CONFLICT DO NOTHING
            RETURNING site_id, event_id
-         ), stored AS (
-           INSERT INTO page_views (${PAGE_VIEW_COLUMNS})
-           SELECT ${PAGE_VIEW_COLUMNS} FROM input i
+         ), accepted AS (
+           SELECT * FROM input i
             WHERE i.event_id IS NULL
                OR EXISTS (SELECT 1 FROM receipts r WHERE r.site_id = i.site_id AND r.event_id = i.event_id)
+         ), page_views_stored AS (
+           INSERT INTO page_views (${PAGE_VIEW_COLUMNS})
+           SELECT ${PAGE_VIEW_COLUMNS} FROM accepted WHERE type = 'pageview'
+         ), events_stored AS (
+           INSERT INTO events (created_at, site_id, visitor_id, session_id, event_id, name, props,
+                               url, hostname, path)
+           SELECT created_at, site_id, visitor_id, session_id, event_id, name, props,
+                  url, hostname, path
+             FROM accepted WHERE type = 'event'
          )
          SELECT i.site_id, i.event_id FROM input i
           WHERE i.event_id IS NOT NULL

@@ -1,5 +1,6 @@
 import { Transform, type TransformFnParams } from 'class-transformer';
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -9,6 +10,7 @@ import {
   MaxLength,
   Min,
   ValidateBy,
+  type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
 import { cleanText } from '../../common/clean-text.js';
@@ -38,7 +40,83 @@ function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** The body of `POST /track`: one page view, as the tracker sends it. */
+export const EVENT_TYPES = ['pageview', 'event'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const MAX_PROPS = 30;
+export const MAX_PROP_KEY = 64;
+export const MAX_PROP_VALUE = 256;
+
+/** Why `props` is not a flat object of at most 30 short keys and short scalar values, or null. */
+function propsProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'props must be an object of string, number or boolean values';
+  }
+  const entries = Object.entries(value);
+  if (entries.length > MAX_PROPS) return `props must have at most ${MAX_PROPS} keys`;
+  for (const [key, item] of entries) {
+    if (key.length === 0 || key.length > MAX_PROP_KEY) {
+      return `props keys must be 1 to ${MAX_PROP_KEY} characters long`;
+    }
+    if (typeof item === 'string') {
+      if (item.length > MAX_PROP_VALUE) {
+        return `props values must be at most ${MAX_PROP_VALUE} characters long (${key})`;
+      }
+    } else if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return `props values must be finite numbers (${key})`;
+    } else if (typeof item !== 'boolean') {
+      return `props values must be strings, numbers or booleans, not nested (${key})`;
+    }
+  }
+  return null;
+}
+
+function IsEventProps(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventProps',
+      validator: {
+        validate: (value: unknown) => propsProblem(value) === null,
+        defaultMessage: (args?: ValidationArguments) => propsProblem(args?.value) ?? '',
+      },
+    },
+    options,
+  );
+}
+
+/** Keys and string values of `props` are cleaned like every other text. */
+const cleanProps = ({ value }: TransformFnParams): unknown => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+      cleanText(key),
+      typeof item === 'string' ? cleanText(item) : item,
+    ]),
+  );
+};
+
+/** `name` is required for custom events and refused on page views. */
+function IsEventName(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventName',
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => {
+          const isEvent = (args?.object as TrackEventDto | undefined)?.type === 'event';
+          if (!isEvent) return value === undefined;
+          return typeof value === 'string' && value.length >= 1 && value.length <= 120;
+        },
+        defaultMessage: (args?: ValidationArguments) =>
+          (args?.object as TrackEventDto | undefined)?.type === 'event'
+            ? 'name must be a string of 1 to 120 characters for an event'
+            : 'name is only for custom events (type "event")',
+      },
+    },
+    options,
+  );
+}
+
+/** The body of `POST /track`: one page view or custom event, as the tracker sends it. */
 export class TrackEventDto {
   @IsUUID('all', { message: 'site_id must be a UUID (the data-site-id of your snippet)' })
   site_id!: string;
@@ -87,4 +165,26 @@ export class TrackEventDto {
   @IsOptional()
   @IsUUID('all', { message: 'event_id must be a UUID' })
   event_id?: string;
+
+  /** `pageview` (the default) or `event`, a custom event with a `name` and optional `props`. */
+  @IsOptional()
+  @IsIn(EVENT_TYPES, { message: 'type must be "pageview" or "event"' })
+  type?: EventType;
+
+  @Transform(clean)
+  @IsEventName()
+  name?: string;
+
+  @IsOptional()
+  @Transform(cleanProps)
+  @IsEventProps()
+  @ValidateBy({
+    name: 'propsOnlyForEvents',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) =>
+        (args?.object as TrackEventDto | undefined)?.type === 'event',
+      defaultMessage: () => 'props are only for custom events (type "event")',
+    },
+  })
+  props?: Record<string, string | number | boolean>;
 }
