@@ -23,6 +23,22 @@ export default tseslint.config(
     },
   },
   {
+    // The browser tracker: plain ES5 for old browsers, outside the TypeScript project.
+    files: ['tracker/**/*.{js,mjs}'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      parserOptions: { projectService: false, project: null },
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      'no-var': 'off',
+      'no-empty': 'off',
+      // ES5 has no optional catch binding.
+      '@typescript-eslint/no-unused-vars': ['error', { caughtErrors: 'none' }],
+    },
+  },
+  {
     // Tests read rows as PostgreSQL returns them (untyped) and assert on them.
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {

@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { SitesModule } from './sites/sites.module.js';
+import { TrackerScriptModule } from './tracker-script/tracker-script.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
 
 @Module({
@@ -26,6 +27,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     HealthModule,
     SitesModule,
     TrackingModule,
+    TrackerScriptModule,
   ],
   providers: [
     {

@@ -85,6 +85,8 @@ async function main(argv: string[]): Promise<void> {
           '',
           `  ${sites.snippet(site.id)}`,
           '',
+          `Try it on the test page while the server runs: ${sites.testPageUrl(site.id)}`,
+          '',
         ].join('\n'),
       );
     } else {

@@ -11,6 +11,7 @@ export const appConfig = registerAs('app', () => {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
     createDemoSite: env.CREATE_DEMO_SITE,
+    serveTestPage: env.SERVE_TEST_PAGE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 });

@@ -129,6 +129,11 @@ export class Environment {
   @IsBoolean({ message: 'CREATE_DEMO_SITE must be true or false.' })
   CREATE_DEMO_SITE = true;
 
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'SERVE_TEST_PAGE must be true or false.' })
+  SERVE_TEST_PAGE = true;
+
   @IntegerVariable(0, 600_000, 'milliseconds')
   SHUTDOWN_TIMEOUT_MS = 15_000;
 }

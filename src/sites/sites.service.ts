@@ -142,6 +142,11 @@ export class SitesService implements OnApplicationBootstrap {
     return `<script async src="${this.app.publicUrl}/tracker.min.js" data-site-id="${siteId}"></script>`;
   }
 
+  /** The test page of this server with the site's snippet loaded. */
+  testPageUrl(siteId: string): string {
+    return `${this.app.publicUrl}/test.html?site=${siteId}`;
+  }
+
   /**
    * On the first start against an empty database, creates a demo site so there is something to
    * paste at once. Replicas starting together serialize on an advisory lock: one creates it.
@@ -168,8 +173,12 @@ export class SitesService implements OnApplicationBootstrap {
     });
     if (created) {
       this.logger.log(
-        { siteId: created.id, snippet: this.snippet(created.id) },
-        `Created a demo site (${created.id}). Paste this into your pages: ${this.snippet(created.id)}`,
+        {
+          siteId: created.id,
+          snippet: this.snippet(created.id),
+          testPage: this.testPageUrl(created.id),
+        },
+        `Created a demo site (${created.id}). Paste this into your pages: ${this.snippet(created.id)} or try it at ${this.testPageUrl(created.id)}`,
       );
     }
   }
