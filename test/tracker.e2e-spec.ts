@@ -281,6 +281,24 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('beacons'))).toBe('1');
   });
 
+  it('should count a prerendered page only once it is shown', async () => {
+    // Chromium prerenders only from speculation rules; play the Prerender API's part instead.
+    await context.addInitScript(() => {
+      let prerendering = true;
+      Object.defineProperty(Document.prototype, 'prerendering', { get: () => prerendering });
+      (window as unknown as { activate: () => void }).activate = () => {
+        prerendering = false;
+        document.dispatchEvent(new Event('prerenderingchange'));
+      };
+    });
+    const page = await open(pages.set('/prerendered.html', hostPage('Prerendered')));
+    await page.waitForTimeout(700);
+    expect(await pageViews()).toEqual([]);
+    await page.evaluate(() => (window as unknown as { activate: () => void }).activate());
+    const [view] = await waitForPageViews(1);
+    expect(view.url).toBe(`${pages.origin}/prerendered.html`);
+  });
+
   it('should still track when localStorage throws', async () => {
     await context.addInitScript(() => {
       Object.defineProperty(window, 'localStorage', {
