@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,6 +192,28 @@ async function storedRows(
   }
 }
 
+/** CPU seconds used so far by the app process and by all PostgreSQL processes (Linux only). */
+async function cpuSeconds(
+  appPid: number | undefined,
+): Promise<{ app: number; postgres: number } | undefined> {
+  const ticks = async (pid: string): Promise<number> => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  };
+  try {
+    let postgres = 0;
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const name = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+      if (name.trim() === 'postgres') postgres += await ticks(pid).catch(() => 0);
+    }
+    const hz = 100;
+    return { app: (await ticks(String(appPid))) / hz, postgres: postgres / hz };
+  } catch {
+    return undefined;
+  }
+}
+
 function report(name: string, run: RunResult): void {
   console.log(
     `${name.padEnd(10)} ${run.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(run.p50).padStart(4)} ms   p99 ${String(run.p99).padStart(4)} ms   2xx ${run.ok}   non-2xx ${run.non2xx}   errors ${run.errors}   timeouts ${run.timeouts}`,
@@ -228,7 +250,9 @@ async function main(): Promise<void> {
     await load(appPort, siteId, WARMUP_SECONDS);
     const before = await storedRows(databaseUrl, siteId);
     const acknowledged: string[] = [];
+    const cpuBefore = await cpuSeconds(app.pid);
     const track = await load(appPort, siteId, DURATION, acknowledged);
+    const cpuAfter = await cpuSeconds(app.pid);
     await stop(app); // lets requests still in flight finish
     const after = await storedRows(databaseUrl, siteId, acknowledged);
 
@@ -243,6 +267,12 @@ async function main(): Promise<void> {
     }
 
     report('/track', track);
+    if (cpuBefore && cpuAfter) {
+      const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(track.ok, 1)).toFixed(3);
+      console.log(
+        `           CPU per request: app ${perRequest(cpuAfter.app - cpuBefore.app)} ms, PostgreSQL ${perRequest(cpuAfter.postgres - cpuBefore.postgres)} ms`,
+      );
+    }
     report('baseline', base);
     const ratio = track.requestsPerSecond / base.requestsPerSecond;
     const lost = acknowledged.length - after.acknowledged;
