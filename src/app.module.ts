@@ -1,10 +1,11 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
 import { loggerParams } from './common/logging.js';
+import { createValidationPipe } from './common/validation.js';
 import { appConfig } from './config/app.config.js';
 import { configModule } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -32,12 +33,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
   providers: [
     {
       provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        transform: true,
-        validationError: { target: false, value: false },
-      }),
+      useValue: createValidationPipe(),
     },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
   ],

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
-import { Body, Controller, HttpCode, Module, Post, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { APP_PIPE, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createValidationPipe } from '../../src/common/validation.js';
 import { TrackEventDto } from '../../src/tracking/dto/track-event.dto.js';
 
 /**
  * The benchmark's yardstick, not part of the product: the least a NestJS/Express app can do for
- * `POST /track` (parse the same body, run the global ValidationPipe on the same DTO) without
+ * `POST /track` (parse the same body, run the same global ValidationPipe on the same DTO) without
  * storing anything. `npm run bench:track` compares Trackveil's /track with it.
  */
 @Controller()
@@ -21,11 +22,7 @@ class BaselineController {
   providers: [
     {
       provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        transform: true,
-      }),
+      useValue: createValidationPipe(),
     },
   ],
 })
