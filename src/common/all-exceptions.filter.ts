@@ -14,7 +14,6 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   site_not_found: HttpStatus.NOT_FOUND,
   origin_not_allowed: HttpStatus.FORBIDDEN,
   event_not_storable: HttpStatus.BAD_REQUEST,
-  database_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   ingest_overloaded: HttpStatus.SERVICE_UNAVAILABLE,
 };
 

@@ -3,7 +3,6 @@ export type DomainErrorCode =
   | 'site_not_found'
   | 'origin_not_allowed'
   | 'event_not_storable'
-  | 'database_unavailable'
   | 'ingest_overloaded';
 
 export class DomainError extends Error {
