@@ -3,6 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { Site } from '../src/sites/entities/site.entity.js';
+import type { TrackEventDto } from '../src/tracking/dto/track-event.dto.js';
+import { TrackingService } from '../src/tracking/tracking.service.js';
 import { CHROME_UA, countRows, IPHONE_UA, makeEvent, makeSite } from './utils/factories.js';
 import { FakeClock } from './utils/fake-clock.js';
 import { createTestApp, dataSourceOf } from './utils/test-app.js';
@@ -160,6 +162,57 @@ describe('POST /track', () => {
       expect(visitors).toHaveLength(1);
       expect(visitors[0]).toMatchObject({ total_visits: 2, total_page_views: 3 });
       expect(visitors[0].last_seen_at - visitors[0].first_seen_at).toBe(60 * MINUTE);
+    });
+
+    it('should split the hits of one visitor that share a batch into sessions by time, not by arrival', async () => {
+      const fingerprint = `batch-${randomUUID()}`;
+      const start = clock.now().getTime();
+      // Arrival order; the four events are taken in one batch (one statement).
+      const hits = [
+        { path: '/c', at: start + 50 * MINUTE },
+        { path: '/a', at: start },
+        { path: '/b', at: start + 10 * MINUTE },
+        { path: '/d', at: start + 55 * MINUTE },
+      ];
+      const now = vi.spyOn(clock, 'now');
+      for (const hit of hits) now.mockReturnValueOnce(new Date(hit.at));
+      const tracking = app.get(TrackingService);
+      const outcomes = await Promise.all(
+        hits.map((hit) =>
+          tracking.track({
+            event: makeEvent(site.id, {
+              fingerprint,
+              url: `https://example.com${hit.path}`,
+            }) as unknown as TrackEventDto,
+            userAgent: CHROME_UA,
+            ip: '203.0.113.9',
+            origin: undefined,
+          }),
+        ),
+      );
+      now.mockRestore();
+      expect(outcomes).toEqual(Array(4).fill({ status: 'stored' }));
+
+      const sessions = await dataSource.query(
+        `SELECT id, page_view_count, entry_path, exit_path, started_at, last_activity_at
+           FROM sessions WHERE site_id = $1 ORDER BY started_at`,
+        [site.id],
+      );
+      expect(sessions).toMatchObject([
+        { page_view_count: 2, entry_path: '/a', exit_path: '/b' },
+        { page_view_count: 2, entry_path: '/c', exit_path: '/d' },
+      ]);
+      expect(sessions[0].last_activity_at - sessions[0].started_at).toBe(10 * MINUTE);
+      expect(sessions[1].started_at.getTime()).toBe(start + 50 * MINUTE);
+      const [visitor] = await dataSource.query(
+        `SELECT total_visits, total_page_views, last_session_id FROM visitors WHERE site_id = $1`,
+        [site.id],
+      );
+      expect(visitor).toEqual({
+        total_visits: 2,
+        total_page_views: 4,
+        last_session_id: sessions[1].id,
+      });
     });
 
     it('should make exactly one visitor and one session from 50 concurrent first hits', async () => {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { type EntityManager, QueryFailedError } from 'typeorm';
+import { type DataSource, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /** A statement of the ingestion hot path: parsed and planned once per connection, not per batch. */
 export interface PreparedStatement {
@@ -9,23 +10,40 @@ export interface PreparedStatement {
 }
 
 /**
- * Runs a named prepared statement on the connection of the caller's transaction. TypeORM's
- * `em.query` sends unnamed statements, which PostgreSQL parses and plans on every call; the
- * ingestion statements are the same few texts thousands of times a second. Errors come back as
- * TypeORM's `QueryFailedError`, like those of `em.query`.
+ * One step of a statement built from common table expressions: `name AS (sql)`. A step may read
+ * the steps before it by name; data-modifying steps (`INSERT … RETURNING`) run exactly once, to
+ * completion, and all of them commit or roll back together with the statement.
+ */
+export interface StatementStep {
+  name: string;
+  sql: string;
+  /** Computed once and kept, for steps read more than once or holding volatile functions. */
+  materialized?: boolean;
+}
+
+/** `WITH step, step, … final`: several statements' work in one round trip and one transaction. */
+export function composeSteps(steps: StatementStep[], final: string): string {
+  const ctes = steps.map(
+    (step) => `${step.name} AS ${step.materialized ? 'MATERIALIZED ' : ''}(\n${step.sql.trim()}\n)`,
+  );
+  return `WITH ${ctes.join(',\n')}\n${final.trim()}`;
+}
+
+/**
+ * Runs a named prepared statement on a connection of the DataSource's pool, as one transaction
+ * of its own. TypeORM's `query` sends unnamed statements, which PostgreSQL parses and plans on
+ * every call; the ingestion statement is the same text thousands of times a second. Errors come
+ * back as TypeORM's `QueryFailedError`, like those of `query`.
  */
 export async function queryPrepared<T>(
-  em: EntityManager,
+  dataSource: DataSource,
   statement: PreparedStatement,
   values: unknown[],
 ): Promise<T[]> {
-  const runner = em.queryRunner;
-  if (!runner?.isTransactionActive) {
-    throw new Error(`${statement.name} must run inside a transaction.`);
-  }
-  const client = (await runner.connect()) as pg.PoolClient;
+  const pool = (dataSource.driver as PostgresDriver).master as pg.Pool | undefined;
+  if (!pool) throw new Error(`${statement.name}: the database connection is closed.`);
   try {
-    const result = await client.query<T & pg.QueryResultRow>({ ...statement, values });
+    const result = await pool.query<T & pg.QueryResultRow>({ ...statement, values });
     return result.rows;
   } catch (error) {
     throw new QueryFailedError(statement.text, values, error as Error);

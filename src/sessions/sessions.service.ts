@@ -1,45 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { EntityManager } from 'typeorm';
 import { trackingConfig } from '../config/tracking.config.js';
-import { type PreparedStatement, queryPrepared } from '../database/prepared-statement.js';
-import type { LockedVisitor } from '../visitors/visitors.service.js';
+import type { StatementStep } from '../database/prepared-statement.js';
 
-/** A page view waiting for its session. */
-export interface SessionHit {
-  siteId: string;
-  visitor: LockedVisitor;
-  at: Date;
-  path: string;
-  /** The referrer host, when the visitor came from another site. */
-  referrerHost: string | null;
-  utmSource: string | null;
-  utmMedium: string | null;
-  utmCampaign: string | null;
-}
-
-interface OpenSession {
-  id: string;
-  lastActivityAt: number;
-}
-
-interface NewSession {
-  id: string;
-  hit: SessionHit;
-}
-
-const INSERT_SESSIONS: PreparedStatement = {
-  name: 'trackveil_insert_sessions',
-  text: `INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at, entry_path, exit_path,
-                               referrer_host, utm_source, utm_medium, utm_campaign)
-         SELECT id, site_id, visitor_id, started_at, started_at, entry_path, entry_path,
-                referrer_host, utm_source, utm_medium, utm_campaign
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[],
-                       $6::text[], $7::text[], $8::text[], $9::text[])
-             AS s(id, site_id, visitor_id, started_at, entry_path,
-                  referrer_host, utm_source, utm_medium, utm_campaign)`,
-};
+/** The relation `SessionsService.assign` yields: its input's rows, each with its `session_id`. */
+export const ASSIGNED_SESSIONS = 'sessions_assigned';
 
 @Injectable()
 export class SessionsService {
@@ -50,57 +15,62 @@ export class SessionsService {
   }
 
   /**
-   * Chooses the session of every hit, in the caller's transaction: the visitor's latest session
-   * when the hit comes within the timeout of its last activity, otherwise a new session, which is
-   * inserted here. Returns the session ids in the order of `hits`.
+   * The steps that choose the session of every hit of `hits` and insert the sessions that start.
+   * `hits` is a relation with `ord` (unique), `site_id`, `visitor_id`, `created_at`, `path`,
+   * `hostname`, `referrer_host`, `utm_source`, `utm_medium`, `utm_campaign`, and the visitor's
+   * `last_session_id` and `last_seen_at` as `VisitorsService.getOrCreate` yields them (the
+   * visitors must be locked by it, so that their latest session cannot change before the
+   * transaction commits).
    *
-   * The visitors must be locked by the caller (`VisitorsService.upsertMany`), so that their latest
-   * session cannot change before the transaction commits.
+   * A visitor's hits are taken in time order (arrival order for equal times). A hit joins the
+   * session of the one before it, or the visitor's latest session for its first hit, when it comes
+   * within the timeout of that session's last activity; otherwise it starts a new session, with
+   * the hit's path as entry page and its referrer (unless it is the site itself) and campaign as
+   * the source. Yields `sessions_assigned`: every column of `hits`, plus `starts` and
+   * `session_id`.
    */
-  async assign(em: EntityManager, hits: SessionHit[]): Promise<string[]> {
-    const open = new Map<string, OpenSession | undefined>();
-    const sessionIds = new Array<string>(hits.length);
-    const created: NewSession[] = [];
-    const inTimeOrder = hits.map((hit, index) => ({ hit, index }));
-    inTimeOrder.sort((a, b) => a.hit.at.getTime() - b.hit.at.getTime());
-    for (const { hit, index } of inTimeOrder) {
-      const { visitor } = hit;
-      if (!open.has(visitor.id)) {
-        open.set(
-          visitor.id,
-          visitor.lastSessionId === null
-            ? undefined
-            : { id: visitor.lastSessionId, lastActivityAt: visitor.lastSeenAt.getTime() },
-        );
-      }
-      const at = hit.at.getTime();
-      let session = open.get(visitor.id);
-      if (!session || at - session.lastActivityAt > this.timeoutMs) {
-        session = { id: randomUUID(), lastActivityAt: at };
-        open.set(visitor.id, session);
-        created.push({ id: session.id, hit });
-      } else {
-        session.lastActivityAt = Math.max(session.lastActivityAt, at);
-      }
-      sessionIds[index] = session.id;
-    }
-
-    if (created.length > 0) await this.insert(em, created);
-    return sessionIds;
-  }
-
-  private async insert(em: EntityManager, sessions: NewSession[]): Promise<void> {
-    const column = <T>(pick: (session: NewSession) => T): T[] => sessions.map(pick);
-    await queryPrepared(em, INSERT_SESSIONS, [
-      column((s) => s.id),
-      column((s) => s.hit.siteId),
-      column((s) => s.hit.visitor.id),
-      column((s) => s.hit.at),
-      column((s) => s.hit.path),
-      column((s) => s.hit.referrerHost),
-      column((s) => s.hit.utmSource),
-      column((s) => s.hit.utmMedium),
-      column((s) => s.hit.utmCampaign),
-    ]);
+  assign(hits: string): StatementStep[] {
+    const timeout = `${this.timeoutMs} * interval '1 millisecond'`;
+    return [
+      {
+        name: 'sessions_numbered',
+        // The session number counts the sessions a visitor starts in this batch, up to each hit;
+        // hits numbered 0 continue the visitor's latest session.
+        materialized: true,
+        sql: `
+          SELECT h.*,
+                 CASE WHEN h.starts THEN gen_random_uuid() END AS new_session_id,
+                 count(*) FILTER (WHERE h.starts)
+                   OVER (PARTITION BY h.visitor_id ORDER BY h.created_at, h.ord) AS session_no
+            FROM (SELECT h.*,
+                         CASE WHEN lag(h.created_at) OVER w IS NULL AND h.last_session_id IS NULL THEN true
+                              ELSE h.created_at - greatest(h.last_seen_at, lag(h.created_at) OVER w) > ${timeout}
+                         END AS starts
+                    FROM ${hits} h
+                  WINDOW w AS (PARTITION BY h.visitor_id ORDER BY h.created_at, h.ord)) h`,
+      },
+      {
+        name: ASSIGNED_SESSIONS,
+        materialized: true,
+        sql: `
+          SELECT n.*,
+                 CASE WHEN n.session_no = 0 THEN n.last_session_id
+                      ELSE first_value(n.new_session_id)
+                             OVER (PARTITION BY n.visitor_id, n.session_no ORDER BY n.created_at, n.ord)
+                 END AS session_id
+            FROM sessions_numbered n`,
+      },
+      {
+        name: 'sessions_started',
+        sql: `
+          INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at, entry_path,
+                                exit_path, referrer_host, utm_source, utm_medium, utm_campaign)
+          SELECT session_id, site_id, visitor_id, created_at, created_at, path, path,
+                 -- Moving between pages of the same site is not a source of traffic.
+                 NULLIF(referrer_host, hostname), utm_source, utm_medium, utm_campaign
+            FROM ${ASSIGNED_SESSIONS}
+           WHERE starts`,
+      },
+    ];
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { trackingConfig } from '../config/tracking.config.js';
@@ -11,11 +11,16 @@ import {
   isDataError,
   isRetryableTransactionError,
 } from '../database/database-errors.js';
-import { type PreparedStatement, queryPrepared } from '../database/prepared-statement.js';
-import { SessionsService } from '../sessions/sessions.service.js';
+import {
+  composeSteps,
+  type PreparedStatement,
+  queryPrepared,
+  type StatementStep,
+} from '../database/prepared-statement.js';
+import { ASSIGNED_SESSIONS, SessionsService } from '../sessions/sessions.service.js';
 import { isHostAllowed } from '../sites/domains.js';
 import { SitesService, type TrackingSite } from '../sites/sites.service.js';
-import { type LockedVisitor, VisitorsService, visitorKey } from '../visitors/visitors.service.js';
+import { LOCKED_VISITORS, VisitorsService } from '../visitors/visitors.service.js';
 import { anonymizeIp } from './anonymize-ip.js';
 import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
 import { GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
@@ -68,16 +73,18 @@ export class TrackingService implements OnApplicationShutdown {
   private readonly logger = new Logger(TrackingService.name);
   private readonly userAgents = new UserAgentParser();
   private readonly queue: GroupCommitQueue<PreparedEvent, CommitResult>;
+  private readonly ingest: PreparedStatement;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sites: SitesService,
-    private readonly visitors: VisitorsService,
-    private readonly sessions: SessionsService,
+    visitors: VisitorsService,
+    sessions: SessionsService,
     private readonly clock: Clock,
     private readonly metrics: TrackingMetrics,
     @Inject(trackingConfig.KEY) config: ConfigType<typeof trackingConfig>,
   ) {
+    this.ingest = buildIngestStatement(visitors, sessions);
     this.queue = new GroupCommitQueue((events) => this.commit(events), {
       ...config.ingest,
       maxRetries: 3,
@@ -187,103 +194,44 @@ export class TrackingService implements OnApplicationShutdown {
 
   /**
    * Stores a batch; returns one result per event. A repeat of an `event_id` within the batch is a
-   * duplicate of its first copy. Repeats of ids stored before are found while the batch is
-   * written; the transaction then rolls back (their visitors and sessions must not stay) and the
-   * batch is written again without them. That is rare (a lost acknowledgement), so the common
-   * path spends no round trip on it.
+   * duplicate of its first copy and is not sent; repeats of ids stored before are found by the
+   * statement itself.
    */
   private async commit(events: PreparedEvent[]): Promise<CommitResult[]> {
     const results: CommitResult[] = events.map(() => 'stored');
-    const firstByKey = new Map<string, PreparedEvent>();
+    const seen = new Set<string>();
+    const unique: number[] = [];
     events.forEach((event, index) => {
-      if (event.eventId === null) return;
-      const key = eventKey(event.siteId, event.eventId);
-      if (firstByKey.has(key)) results[index] = 'duplicate';
-      else firstByKey.set(key, event);
+      if (event.eventId !== null) {
+        const key = `${event.siteId}:${event.eventId}`;
+        if (seen.has(key)) {
+          results[index] = 'duplicate';
+          return;
+        }
+        seen.add(key);
+      }
+      unique.push(index);
     });
 
-    let pending = events.filter((_, index) => results[index] === 'stored');
-    while (pending.length > 0) {
-      const repeated = await this.store(pending);
-      if (repeated.size === 0) break;
-      events.forEach((event, index) => {
-        if (event.eventId !== null && repeated.has(eventKey(event.siteId, event.eventId))) {
-          results[index] = 'duplicate';
-        }
-      });
-      pending = pending.filter(
-        (event) => event.eventId === null || !repeated.has(eventKey(event.siteId, event.eventId)),
-      );
-    }
+    const repeats = await this.store(unique.map((index) => events[index]));
+    for (const position of repeats) results[unique[position]] = 'duplicate';
     return results;
   }
 
   /**
-   * Writes events in ONE transaction: get or create the visitors (locking them; each comes with
-   * its latest session), choose or create the sessions, insert the page views and custom events
-   * with their `event_id` receipts; the triggers then bring visitor and session counters up to date. Three
-   * statements per batch, whatever its size. Returns the keys of events whose `event_id` was
-   * already stored, in which case nothing was committed.
+   * Writes events in ONE statement, so ONE transaction and one round trip whatever the batch
+   * size: takes their `event_id` receipts (an event whose receipt already exists is a repeat
+   * and is left out whole), gets or creates their visitors (locking them), chooses or starts
+   * their sessions, and inserts the page views and custom events; the triggers then bring
+   * visitor and session counters up to date. Returns the positions of the repeats.
    */
-  private async store(events: PreparedEvent[]): Promise<Set<string>> {
-    try {
-      await this.dataSource.transaction(async (em) => {
-        const visitors = await this.visitors.upsertMany(
-          em,
-          events.map((e) => ({
-            siteId: e.siteId,
-            fingerprintHash: e.fingerprintHash,
-            seenAt: e.at,
-          })),
-        );
-        const visitorOf = (e: PreparedEvent): LockedVisitor =>
-          visitors.get(visitorKey(e.siteId, e.fingerprintHash)) as LockedVisitor;
-        const sessionIds = await this.sessions.assign(
-          em,
-          events.map((e) => ({
-            siteId: e.siteId,
-            visitor: visitorOf(e),
-            at: e.at,
-            path: e.page.path,
-            // Moving between pages of the same site is not a source of traffic.
-            referrerHost: e.referrerHost === e.page.hostname ? null : e.referrerHost,
-            utmSource: e.page.utmSource,
-            utmMedium: e.page.utmMedium,
-            utmCampaign: e.page.utmCampaign,
-          })),
-        );
-        const repeated = await this.insertEvents(
-          em,
-          events,
-          events.map((e) => visitorOf(e).id),
-          sessionIds,
-        );
-        if (repeated.size > 0) throw new RepeatedEventsError(repeated);
-      });
-      return new Set();
-    } catch (error) {
-      if (error instanceof RepeatedEventsError) return error.keys;
-      throw error;
-    }
-  }
-
-  /**
-   * Inserts the page views and custom events and, in the same statement, their `event_id`
-   * receipts; an event whose receipt already exists is not inserted. Returns the keys of those
-   * repeats.
-   */
-  private async insertEvents(
-    em: EntityManager,
-    events: PreparedEvent[],
-    visitorIds: string[],
-    sessionIds: string[],
-  ): Promise<Set<string>> {
+  private async store(events: PreparedEvent[]): Promise<number[]> {
+    if (events.length === 0) return [];
     const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
-    const repeated = await queryPrepared<{ site_id: string; event_id: string }>(em, INSERT_EVENTS, [
+    const repeats = await queryPrepared<{ ord: string }>(this.dataSource, this.ingest, [
       column((e) => e.at),
       column((e) => e.siteId),
-      visitorIds,
-      sessionIds,
+      column((e) => e.fingerprintHash),
       column((e) => e.eventId),
       column((e) => e.url),
       column((e) => e.page.hostname),
@@ -309,7 +257,7 @@ export class TrackingService implements OnApplicationShutdown {
       column((e) => e.name),
       column((e) => e.props),
     ]);
-    return new Set(repeated.map((row) => eventKey(row.site_id, row.event_id)));
+    return repeats.map((row) => Number(row.ord) - 1);
   }
 }
 
@@ -319,54 +267,78 @@ const PAGE_VIEW_COLUMNS = `created_at, site_id, visitor_id, session_id, event_id
   ip_address`;
 
 /**
- * Page views, custom events and their receipts in one statement. Receipts are taken in (site,
- * event) order, after the visitor locks, like every batch does, so concurrent batches cannot
- * deadlock on them.
+ * The ingestion statement: the steps of this module around those of the visitor and session
+ * services. Receipts are taken first, in (site, event) order, and visitors after them in key
+ * order, like every batch does, so concurrent batches cannot deadlock on either.
  */
-const INSERT_EVENTS: PreparedStatement = {
-  name: 'trackveil_insert_events',
-  text: `WITH input AS (
-           SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
-                                $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                                $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                                $17::int[], $18::int[], $19::int[], $20::text[], $21::text[],
-                                $22::text[], $23::text[], $24::text[], $25::inet[],
-                                $26::text[], $27::text[], $28::jsonb[])
-             AS p(${PAGE_VIEW_COLUMNS}, type, name, props)
-         ), receipts AS (
-           INSERT INTO received_events (site_id, event_id, received_at)
-           SELECT site_id, event_id, created_at FROM input WHERE event_id IS NOT NULL
-            ORDER BY site_id, event_id
-           ON CONFLICT DO NOTHING
-           RETURNING site_id, event_id
-         ), accepted AS (
-           SELECT * FROM input i
-            WHERE i.event_id IS NULL
-               OR EXISTS (SELECT 1 FROM receipts r WHERE r.site_id = i.site_id AND r.event_id = i.event_id)
-         ), page_views_stored AS (
-           INSERT INTO page_views (${PAGE_VIEW_COLUMNS})
-           SELECT ${PAGE_VIEW_COLUMNS} FROM accepted WHERE type = 'pageview'
-         ), events_stored AS (
-           INSERT INTO events (created_at, site_id, visitor_id, session_id, event_id, name, props,
-                               url, hostname, path)
-           SELECT created_at, site_id, visitor_id, session_id, event_id, name, props,
-                  url, hostname, path
-             FROM accepted WHERE type = 'event'
-         )
-         SELECT i.site_id, i.event_id FROM input i
-          WHERE i.event_id IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.site_id = i.site_id AND r.event_id = i.event_id)`,
-};
-
-/** Thrown inside the transaction to roll it back when a batch holds already-stored events. */
-class RepeatedEventsError extends Error {
-  constructor(readonly keys: Set<string>) {
-    super('The batch holds events whose event_id was already stored.');
-  }
-}
-
-function eventKey(siteId: string, eventId: string): string {
-  return `${siteId}:${eventId}`;
+export function buildIngestStatement(
+  visitors: VisitorsService,
+  sessions: SessionsService,
+): PreparedStatement {
+  const steps: StatementStep[] = [
+    {
+      name: 'input',
+      materialized: true,
+      sql: `
+        SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::uuid[], $5::text[],
+                             $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                             $12::text[], $13::text[], $14::text[], $15::text[], $16::int[], $17::int[],
+                             $18::int[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],
+                             $24::inet[], $25::text[], $26::text[], $27::jsonb[])
+          WITH ORDINALITY
+          AS p(created_at, site_id, fingerprint_hash, event_id, url, hostname, path, title, referrer,
+               referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+               screen_width, screen_height, load_time_ms, browser, browser_version, os, os_version,
+               device_type, ip_address, type, name, props, ord)`,
+    },
+    {
+      name: 'receipts',
+      sql: `
+        INSERT INTO received_events (site_id, event_id, received_at)
+        SELECT site_id, event_id, created_at FROM input WHERE event_id IS NOT NULL
+         ORDER BY site_id, event_id
+        ON CONFLICT DO NOTHING
+        RETURNING site_id, event_id`,
+    },
+    {
+      name: 'accepted',
+      materialized: true,
+      sql: `
+        SELECT * FROM input
+         WHERE event_id IS NULL OR (site_id, event_id) IN (SELECT site_id, event_id FROM receipts)`,
+    },
+    visitors.getOrCreate('accepted'),
+    {
+      name: 'hits',
+      sql: `
+        SELECT a.*, v.id AS visitor_id, v.last_session_id, v.last_seen_at
+          FROM accepted a JOIN ${LOCKED_VISITORS} v USING (site_id, fingerprint_hash)`,
+    },
+    ...sessions.assign('hits'),
+    {
+      name: 'page_views_stored',
+      sql: `
+        INSERT INTO page_views (${PAGE_VIEW_COLUMNS})
+        SELECT ${PAGE_VIEW_COLUMNS} FROM ${ASSIGNED_SESSIONS} WHERE type = 'pageview'`,
+    },
+    {
+      name: 'events_stored',
+      sql: `
+        INSERT INTO events (created_at, site_id, visitor_id, session_id, event_id, name, props,
+                            url, hostname, path)
+        SELECT created_at, site_id, visitor_id, session_id, event_id, name, props, url, hostname, path
+          FROM ${ASSIGNED_SESSIONS} WHERE type = 'event'`,
+    },
+  ];
+  return {
+    name: 'trackveil_ingest',
+    text: composeSteps(
+      steps,
+      `SELECT ord FROM input
+        WHERE event_id IS NOT NULL
+          AND (site_id, event_id) NOT IN (SELECT site_id, event_id FROM receipts)`,
+    ),
+  };
 }
 
 function hostOfOrigin(origin: string): string | undefined {
