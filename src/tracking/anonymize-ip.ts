@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -6,6 +7,10 @@ import ipaddr from 'ipaddr.js';
  * Returns null for anything that is not an IP address.
  */
 export function anonymizeIp(address: string | undefined): string | null {
+  // The common case, a dotted-quad IPv4 address, without parsing it into an object.
+  if (address !== undefined && isIPv4(address)) {
+    return `${address.slice(0, address.lastIndexOf('.'))}.0`;
+  }
   const plain = address?.replace(/%.*$/, ''); // an IPv6 zone (`fe80::1%eth0`) is not an address
   if (!plain || !ipaddr.isValid(plain)) return null;
   let ip = ipaddr.parse(plain);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -166,10 +166,10 @@ export class TrackingService implements OnApplicationShutdown {
   ): PreparedEvent {
     const { event } = request;
     const page = describePageUrl(event.url);
-    const fingerprintHash = createHash('sha256')
-      .update(site.fingerprintSalt)
-      .update(event.fingerprint)
-      .digest('hex');
+    const fingerprintHash = hash(
+      'sha256',
+      Buffer.concat([site.fingerprintSalt, Buffer.from(event.fingerprint)]),
+    );
     const type = event.type ?? 'pageview';
     return {
       type,
