@@ -9,6 +9,7 @@ import { User } from '../users/entities/user.entity.js';
 import { Visitor } from '../visitors/entities/visitor.entity.js';
 import { InitialSchema1764072000000 } from '../../migrations/1764072000000-InitialSchema.js';
 import { CustomEvents1764158400000 } from '../../migrations/1764158400000-CustomEvents.js';
+import { TriggerPlans1764244800000 } from '../../migrations/1764244800000-TriggerPlans.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -23,7 +24,11 @@ export const ENTITIES = [
 ];
 
 /** Listed, not globbed: the same list works compiled, under Vitest and for the TypeORM CLI. */
-export const MIGRATIONS = [InitialSchema1764072000000, CustomEvents1764158400000];
+export const MIGRATIONS = [
+  InitialSchema1764072000000,
+  CustomEvents1764158400000,
+  TriggerPlans1764244800000,
+];
 
 export interface DatabaseConnectionSettings {
   url: string;
