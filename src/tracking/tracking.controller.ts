@@ -1,5 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TrackEventDto } from './dto/track-event.dto.js';
 import { TrackingService } from './tracking.service.js';
@@ -13,7 +12,6 @@ export class TrackingController {
    * `event_id`; 204 with `X-Trackveil-Ignored` for bots, which are not stored.
    */
   @Post('track')
-  @UseGuards(ThrottlerGuard)
   @HttpCode(HttpStatus.ACCEPTED)
   async track(
     @Body() event: TrackEventDto,

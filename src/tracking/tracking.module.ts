@@ -5,7 +5,7 @@ import { trackingConfig } from '../config/tracking.config.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
-import { TrackRequestMiddleware } from './track-request.middleware.js';
+import { RATE_LIMIT_MESSAGE, TrackRequestMiddleware } from './track-request.middleware.js';
 import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
 import { TrackingService } from './tracking.service.js';
@@ -15,15 +15,12 @@ import { TrackingService } from './tracking.service.js';
     SitesModule,
     VisitorsModule,
     SessionsModule,
+    // Provides the hit storage `TrackRequestMiddleware` limits /track with.
     ThrottlerModule.forRootAsync({
       inject: [trackingConfig.KEY],
       useFactory: (config: ConfigType<typeof trackingConfig>) => ({
         throttlers: [{ ttl: config.rateLimit.windowMs, limit: config.rateLimit.maxRequests }],
-        // Only /track is limited, so the client address alone is the key (the default hashes
-        // the route and address with SHA-256 on every request).
-        generateKey: (_context, tracker) => tracker,
-        errorMessage:
-          'Too many events from this address; wait for the number of seconds in Retry-After.',
+        errorMessage: RATE_LIMIT_MESSAGE,
       }),
     }),
   ],
