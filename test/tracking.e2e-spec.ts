@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { Site } from '../src/sites/entities/site.entity.js';
 import type { TrackEventDto } from '../src/tracking/dto/track-event.dto.js';
+import { ReceiptsPruner } from '../src/tracking/receipts-pruner.js';
 import { TrackingService } from '../src/tracking/tracking.service.js';
 import { CHROME_UA, countRows, IPHONE_UA, makeEvent, makeSite } from './utils/factories.js';
 import { FakeClock } from './utils/fake-clock.js';
@@ -312,6 +313,28 @@ describe('POST /track', () => {
       await track(makeEvent(site.id, { event_id: eventId })).expect(202);
       await track(makeEvent(other.id, { event_id: eventId })).expect(202);
       expect((await countRows(dataSource, other.id)).pageViews).toBe(1);
+    });
+  });
+
+  describe('event_id retention', () => {
+    it('should forget receipts older than EVENT_ID_RETENTION_DAYS (30) and keep the newer ones', async () => {
+      const old = makeEvent(site.id, { event_id: randomUUID() });
+      await track(old).expect(202);
+      clock.advance(31 * 24 * 60 * MINUTE);
+      const recent = makeEvent(site.id, { event_id: randomUUID() });
+      await track(recent).expect(202);
+
+      expect(await app.get(ReceiptsPruner).prune()).toBeGreaterThanOrEqual(1);
+
+      const receipts = await dataSource.query(
+        `SELECT event_id FROM received_events WHERE site_id = $1`,
+        [site.id],
+      );
+      expect(receipts).toEqual([{ event_id: recent.event_id }]);
+      // A retry within the retention is still recognised; one after it is stored again.
+      await track(recent).expect(202);
+      await track(old).expect(202);
+      expect((await countRows(dataSource, site.id)).pageViews).toBe(3);
     });
   });
 

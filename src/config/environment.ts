@@ -108,6 +108,9 @@ export class Environment {
   @IntegerVariable(0, 3600, 'seconds')
   SITE_CACHE_TTL_SECONDS = 30;
 
+  @IntegerVariable(1, 3650, 'days')
+  EVENT_ID_RETENTION_DAYS = 30;
+
   @IntegerVariable(1, 5000)
   INGEST_MAX_BATCH_SIZE = 500;
 

@@ -10,6 +10,7 @@ export const trackingConfig = registerAs('tracking', () => {
       maxRequests: env.RATE_LIMIT_MAX_REQUESTS,
     },
     siteCacheTtlMs: env.SITE_CACHE_TTL_SECONDS * 1000,
+    eventIdRetentionMs: env.EVENT_ID_RETENTION_DAYS * 86_400_000,
     ingest: {
       maxBatchSize: env.INGEST_MAX_BATCH_SIZE,
       maxConcurrentBatches: env.INGEST_MAX_CONCURRENT_BATCHES,

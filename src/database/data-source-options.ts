@@ -10,6 +10,7 @@ import { Visitor } from '../visitors/entities/visitor.entity.js';
 import { InitialSchema1764072000000 } from '../../migrations/1764072000000-InitialSchema.js';
 import { CustomEvents1764158400000 } from '../../migrations/1764158400000-CustomEvents.js';
 import { TriggerPlans1764244800000 } from '../../migrations/1764244800000-TriggerPlans.js';
+import { ReceiptRetention1764331200000 } from '../../migrations/1764331200000-ReceiptRetention.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   InitialSchema1764072000000,
   CustomEvents1764158400000,
   TriggerPlans1764244800000,
+  ReceiptRetention1764331200000,
 ];
 
 export interface DatabaseConnectionSettings {

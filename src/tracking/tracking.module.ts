@@ -8,6 +8,7 @@ import { VisitorsModule } from '../visitors/visitors.module.js';
 import { RATE_LIMIT_MESSAGE, TrackRequestMiddleware } from './track-request.middleware.js';
 import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
+import { ReceiptsPruner } from './receipts-pruner.js';
 import { TrackingService } from './tracking.service.js';
 
 @Module({
@@ -25,7 +26,7 @@ import { TrackingService } from './tracking.service.js';
     }),
   ],
   controllers: [TrackingController],
-  providers: [TrackingService, TrackingMetrics, ...trackingMetricProviders],
+  providers: [TrackingService, ReceiptsPruner, TrackingMetrics, ...trackingMetricProviders],
 })
 export class TrackingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
