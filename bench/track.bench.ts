@@ -192,26 +192,44 @@ async function storedRows(
   }
 }
 
-/** CPU seconds used so far by the app process and by all PostgreSQL processes (Linux only). */
+/**
+ * CPU seconds used so far by the app process and by PostgreSQL (Linux only): the embedded
+ * server's postmaster and its children when `postmasterPid` is known, else every local process
+ * named postgres.
+ */
 async function cpuSeconds(
   appPid: number | undefined,
+  postmasterPid: number | undefined,
 ): Promise<{ app: number; postgres: number } | undefined> {
-  const ticks = async (pid: string): Promise<number> => {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  };
+  const stat = async (pid: string): Promise<string[]> =>
+    (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  const ticks = (fields: string[]) => Number(fields[11]) + Number(fields[12]); // utime + stime
   try {
     let postgres = 0;
     for (const pid of await readdir('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       const name = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
-      if (name.trim() === 'postgres') postgres += await ticks(pid).catch(() => 0);
+      if (name.trim() !== 'postgres') continue;
+      const fields = await stat(pid).catch(() => []);
+      const ours =
+        postmasterPid === undefined ||
+        Number(pid) === postmasterPid ||
+        Number(fields[1]) === postmasterPid; // parent pid
+      if (ours && fields.length > 12) postgres += ticks(fields);
     }
     const hz = 100;
-    return { app: (await ticks(String(appPid))) / hz, postgres: postgres / hz };
+    return { app: ticks(await stat(String(appPid))) / hz, postgres: postgres / hz };
   } catch {
     return undefined;
   }
+}
+
+/** The pid of the PostgreSQL server on `dataDir`, from its postmaster.pid. */
+async function postmasterPidOf(dataDir: string): Promise<number | undefined> {
+  const first = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split(
+    '\n',
+  )[0];
+  return first ? Number(first) : undefined;
 }
 
 function report(name: string, run: RunResult): void {
@@ -250,9 +268,10 @@ async function main(): Promise<void> {
     await load(appPort, siteId, WARMUP_SECONDS);
     const before = await storedRows(databaseUrl, siteId);
     const acknowledged: string[] = [];
-    const cpuBefore = await cpuSeconds(app.pid);
+    const postmasterPid = dataRoot ? await postmasterPidOf(join(dataRoot, 'postgres')) : undefined;
+    const cpuBefore = await cpuSeconds(app.pid, postmasterPid);
     const track = await load(appPort, siteId, DURATION, acknowledged);
-    const cpuAfter = await cpuSeconds(app.pid);
+    const cpuAfter = await cpuSeconds(app.pid, postmasterPid);
     await stop(app); // lets requests still in flight finish
     const after = await storedRows(databaseUrl, siteId, acknowledged);
 
@@ -270,7 +289,7 @@ async function main(): Promise<void> {
     if (cpuBefore && cpuAfter) {
       const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(track.ok, 1)).toFixed(3);
       console.log(
-        `           CPU per request: app ${perRequest(cpuAfter.app - cpuBefore.app)} ms, PostgreSQL ${perRequest(cpuAfter.postgres - cpuBefore.postgres)} ms`,
+        `           CPU per request: app ${perRequest(cpuAfter.app - cpuBefore.app)} ms, PostgreSQL ${perRequest(cpuAfter.postgres - cpuBefore.postgres)} ms${postmasterPid ? '' : ' (every local postgres process)'}`,
       );
     }
     report('baseline', base);
