@@ -271,7 +271,7 @@ const PAGE_VIEW_COLUMNS = `created_at, site_id, visitor_id, session_id, event_id
  * services. Receipts are taken first, in (site, event) order, and visitors after them in key
  * order, like every batch does, so concurrent batches cannot deadlock on either.
  */
-export function buildIngestStatement(
+function buildIngestStatement(
   visitors: VisitorsService,
   sessions: SessionsService,
 ): PreparedStatement {
