@@ -96,7 +96,9 @@ export class GroupCommitQueue<T, R> {
       this.running += 1;
       void this.run(batch).finally(() => {
         this.running -= 1;
-        this.schedule();
+        // Events that waited for this slot go at once: waiting for the rest of this turn of the
+        // event loop would leave the database idle while a burst of requests is parsed.
+        if (this.pending.length > 0) this.startBatches();
         if (this.running === 0 && this.pending.length === 0) this.notifyIdle();
       });
     }
