@@ -1,7 +1,8 @@
 /**
  * `npm run bench:track`: how fast `POST /track` stores events, next to a baseline that only
- * validates them. Sends bounded load to 127.0.0.1 only, then checks that every 2xx is a stored
- * row. Settings: BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (50),
+ * validates them, in alternating rounds. Sends bounded load to 127.0.0.1 only, then checks that
+ * every 2xx is a stored row. Settings: BENCH_DURATION (seconds per side, default 15),
+ * BENCH_ROUNDS (3), BENCH_CONNECTIONS (50),
  * DATABASE_URL (unset: a throw-away embedded PostgreSQL).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { EmbeddedDatabase } from '../src/database/embedded-database.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = 3;
 const VISITORS = 20_000;
 const CHROME_UA =
@@ -232,6 +234,22 @@ async function postmasterPidOf(dataDir: string): Promise<number | undefined> {
   return first ? Number(first) : undefined;
 }
 
+/** Rounds of equal length as one run: mean rate, median p50, worst p99, summed counts. */
+function combine(runs: RunResult[]): RunResult {
+  const sum = (pick: (run: RunResult) => number) =>
+    runs.reduce((total, run) => total + pick(run), 0);
+  const p50s = runs.map((run) => run.p50).sort((a, b) => a - b);
+  return {
+    requestsPerSecond: sum((run) => run.requestsPerSecond) / runs.length,
+    p50: p50s[Math.floor(p50s.length / 2)],
+    p99: Math.max(...runs.map((run) => run.p99)),
+    ok: sum((run) => run.ok),
+    non2xx: sum((run) => run.non2xx),
+    errors: sum((run) => run.errors),
+    timeouts: sum((run) => run.timeouts),
+  };
+}
+
 function report(name: string, run: RunResult): void {
   console.log(
     `${name.padEnd(10)} ${run.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(run.p50).padStart(4)} ms   p99 ${String(run.p99).padStart(4)} ms   2xx ${run.ok}   non-2xx ${run.non2xx}   errors ${run.errors}   timeouts ${run.timeouts}`,
@@ -258,38 +276,53 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     CREATE_DEMO_SITE: 'false',
   });
+  const baseline = start(join(here, 'baseline/main.js'), { PORT: String(baselinePort) });
   try {
     await waitForHttp(`http://127.0.0.1:${appPort}/health`, app);
+    await waitForHttp(`http://127.0.0.1:${baselinePort}/`, baseline);
     const siteId = await createSite(databaseUrl);
+    const roundSeconds = Math.max(1, Math.round(DURATION / ROUNDS));
     console.log(
-      `Trackveil /track vs baseline: ${CONNECTIONS} connections, ${DURATION} s each, ${VISITORS} visitors, node ${process.version}\n`,
+      `Trackveil /track vs baseline: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${roundSeconds} s each, alternating; ${VISITORS} visitors, node ${process.version}\n`,
     );
 
     await load(appPort, siteId, WARMUP_SECONDS);
+    await load(baselinePort, siteId, WARMUP_SECONDS);
     const before = await storedRows(databaseUrl, siteId);
     const acknowledged: string[] = [];
     const postmasterPid = dataRoot ? await postmasterPidOf(join(dataRoot, 'postgres')) : undefined;
-    const cpuBefore = await cpuSeconds(app.pid, postmasterPid);
-    const track = await load(appPort, siteId, DURATION, acknowledged);
-    const cpuAfter = await cpuSeconds(app.pid, postmasterPid);
+    const tracks: RunResult[] = [];
+    const bases: RunResult[] = [];
+    let appCpu = 0;
+    let postgresCpu = 0;
+    // Rounds alternate so that both sides see the same machine: on a shared VM its speed drifts
+    // by tens of percent within a minute.
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const cpuBefore = await cpuSeconds(app.pid, postmasterPid);
+      const track = await load(appPort, siteId, roundSeconds, acknowledged);
+      const cpuAfter = await cpuSeconds(app.pid, postmasterPid);
+      if (cpuBefore && cpuAfter) {
+        appCpu += cpuAfter.app - cpuBefore.app;
+        postgresCpu += cpuAfter.postgres - cpuBefore.postgres;
+      }
+      const base = await load(baselinePort, siteId, roundSeconds);
+      tracks.push(track);
+      bases.push(base);
+      console.log(
+        `round ${round}: /track ${track.requestsPerSecond.toFixed(0)} req/s (p99 ${track.p99} ms), baseline ${base.requestsPerSecond.toFixed(0)} req/s, ratio ${(track.requestsPerSecond / base.requestsPerSecond).toFixed(2)}`,
+      );
+    }
     await stop(app); // lets requests still in flight finish
     const after = await storedRows(databaseUrl, siteId, acknowledged);
 
-    const baseline = start(join(here, 'baseline/main.js'), { PORT: String(baselinePort) });
-    let base: RunResult;
-    try {
-      await waitForHttp(`http://127.0.0.1:${baselinePort}/`, baseline);
-      await load(baselinePort, siteId, WARMUP_SECONDS);
-      base = await load(baselinePort, siteId, DURATION);
-    } finally {
-      await stop(baseline);
-    }
-
+    const track = combine(tracks);
+    const base = combine(bases);
+    console.log('');
     report('/track', track);
-    if (cpuBefore && cpuAfter) {
+    if (appCpu > 0) {
       const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(track.ok, 1)).toFixed(3);
       console.log(
-        `           CPU per request: app ${perRequest(cpuAfter.app - cpuBefore.app)} ms, PostgreSQL ${perRequest(cpuAfter.postgres - cpuBefore.postgres)} ms${postmasterPid ? '' : ' (every local postgres process)'}`,
+        `           CPU per request: app ${perRequest(appCpu)} ms, PostgreSQL ${perRequest(postgresCpu)} ms${postmasterPid ? '' : ' (every local postgres process)'}`,
       );
     }
     report('baseline', base);
@@ -300,10 +333,11 @@ async function main(): Promise<void> {
     );
     console.log(`every 2xx stored: ${lost === 0 ? 'yes' : `NO (${lost} missing)`}`);
     console.log(`ratio /track ÷ baseline: ${ratio.toFixed(2)} (target ≥ 0.50)`);
-    console.log(`p99 of /track: ${track.p99} ms (target < 50 ms)`);
+    console.log(`p99 of /track: ${track.p99} ms, the worst round's (target < 50 ms)`);
     if (lost !== 0) process.exitCode = 1;
   } finally {
     await stop(app);
+    await stop(baseline);
     await embedded?.stop();
     if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
   }
