@@ -13,7 +13,7 @@ import { assignRequestId } from '../common/logging.js';
 import { trackingConfig } from '../config/tracking.config.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 
-export const RATE_LIMIT_MESSAGE =
+const RATE_LIMIT_MESSAGE =
   'Too many events from this address; wait for the number of seconds in Retry-After.';
 
 export const MAX_BODY_BYTES = 8 * 1024;

@@ -1,11 +1,9 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { trackingConfig } from '../config/tracking.config.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
-import { RATE_LIMIT_MESSAGE, TrackRequestMiddleware } from './track-request.middleware.js';
+import { TrackRequestMiddleware } from './track-request.middleware.js';
 import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
 import { ReceiptsPruner } from './receipts-pruner.js';
@@ -16,14 +14,8 @@ import { TrackingService } from './tracking.service.js';
     SitesModule,
     VisitorsModule,
     SessionsModule,
-    // Provides the hit storage `TrackRequestMiddleware` limits /track with.
-    ThrottlerModule.forRootAsync({
-      inject: [trackingConfig.KEY],
-      useFactory: (config: ConfigType<typeof trackingConfig>) => ({
-        throttlers: [{ ttl: config.rateLimit.windowMs, limit: config.rateLimit.maxRequests }],
-        errorMessage: RATE_LIMIT_MESSAGE,
-      }),
-    }),
+    // Only its hit storage is used: `TrackRequestMiddleware` applies the limit of `trackingConfig`.
+    ThrottlerModule.forRoot(),
   ],
   controllers: [TrackingController],
   providers: [TrackingService, ReceiptsPruner, TrackingMetrics, ...trackingMetricProviders],
