@@ -23,6 +23,15 @@ function utm(params: URLSearchParams, name: string): string | null {
   return cleaned === '' ? null : cleaned;
 }
 
+/** `text` as a URL, or null when it is not one (one parse, where `canParse` + `new URL` make two). */
+export function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
 /** Splits an absolute http(s) page URL (already validated) into what reports group by. */
 export function describePageUrl(url: string): PageUrlParts {
   const parsed = new URL(url);
@@ -43,8 +52,6 @@ export function describePageUrl(url: string): PageUrlParts {
  * `android-app://` alone). App referrers keep their package: `android-app://com.google.android.gm`.
  */
 export function referrerHost(referrer: string | null | undefined): string | null {
-  if (!referrer) return null;
-  if (!URL.canParse(referrer)) return null;
-  const { hostname } = new URL(referrer);
+  const hostname = referrer ? parseUrl(referrer)?.hostname : undefined;
   return hostname && hostname.length <= 253 ? hostname.toLowerCase() : null;
 }

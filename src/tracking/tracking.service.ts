@@ -24,7 +24,7 @@ import { LOCKED_VISITORS, VisitorsService } from '../visitors/visitors.service.j
 import { anonymizeIp } from './anonymize-ip.js';
 import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
 import { GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
-import { describePageUrl, type PageUrlParts, referrerHost } from './page-url.js';
+import { describePageUrl, type PageUrlParts, parseUrl, referrerHost } from './page-url.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 import { type ParsedUserAgent, UserAgentParser } from './user-agent.js';
 
@@ -343,5 +343,5 @@ function buildIngestStatement(
 
 function hostOfOrigin(origin: string): string | undefined {
   // `Origin: null` (sandboxed frames, file://) names no host, so it matches no allowed domain.
-  return URL.canParse(origin) ? new URL(origin).hostname : undefined;
+  return parseUrl(origin)?.hostname;
 }

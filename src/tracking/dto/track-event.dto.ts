@@ -14,6 +14,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { cleanText } from '../../common/clean-text.js';
+import { parseUrl } from '../page-url.js';
 
 /** Strings are cleaned (NUL, unpaired surrogates) before they are validated and stored. */
 const clean = ({ value }: TransformFnParams): unknown =>
@@ -29,9 +30,11 @@ function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
       name: 'isHttpUrl',
       validator: {
         validate: (value: unknown) => {
-          if (typeof value !== 'string' || !URL.canParse(value)) return false;
-          const { protocol, hostname } = new URL(value);
-          return (protocol === 'http:' || protocol === 'https:') && hostname.length <= 253;
+          const url = typeof value === 'string' ? parseUrl(value) : null;
+          if (!url) return false;
+          return (
+            (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length <= 253
+          );
         },
         defaultMessage: () => '$property must be an absolute http:// or https:// URL',
       },
