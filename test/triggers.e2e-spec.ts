@@ -24,11 +24,28 @@ describe('the counter triggers', () => {
 
   /**
    * A batch as ingestion writes it: a new session and a page view for each visitor, in one
-   * transaction of `client`. Returns how many sequential scans it made of visitors and sessions.
+   * transaction of `client`. Returns how many rows of visitors and sessions it read, by sequential
+   * scans and by index scans together.
+   */
+  /** Rows of visitors and sessions read so far by `client`, by sequential and index scans. */
+  async function rowsRead(): Promise<Record<string, number>> {
+    // The backend's own statistics, not yet sent to the cumulative ones.
+    const { rows } = await client.query<{ relname: string; rows_read: string }>(
+      `SELECT relname, seq_tup_read + coalesce(idx_tup_fetch, 0) AS rows_read
+         FROM pg_stat_xact_user_tables WHERE relname IN ('visitors', 'sessions')`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.relname, Number(row.rows_read)]));
+  }
+
+  /**
+   * A batch as ingestion writes it: a new session and a page view for each visitor, in one
+   * transaction of `client`. Returns how many rows of visitors and sessions it read, the
+   * triggers' statements and foreign-key checks included.
    */
   async function visit(siteId: string, visitorIds: string[]): Promise<Record<string, number>> {
     await client.query('BEGIN');
     try {
+      const before = await rowsRead();
       await client.query(
         `WITH started AS (
            INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at, entry_path, exit_path)
@@ -40,18 +57,17 @@ describe('the counter triggers', () => {
          SELECT now(), $1, visitor_id, id, 'https://example.com/', 'example.com', '/', 'desktop' FROM started`,
         [siteId, visitorIds],
       );
-      // This transaction's own table statistics, the triggers' statements included.
-      const { rows } = await client.query<{ relname: string; seq_scan: string }>(
-        `SELECT relname, seq_scan FROM pg_stat_xact_user_tables
-          WHERE relname IN ('visitors', 'sessions')`,
-      );
-      return Object.fromEntries(rows.map((row) => [row.relname, Number(row.seq_scan)]));
+      const after = await rowsRead();
+      return {
+        visitors: after.visitors - (before.visitors ?? 0),
+        sessions: after.sessions - (before.sessions ?? 0),
+      };
     } finally {
       await client.query('COMMIT');
     }
   }
 
-  it('should reach visitors and sessions by index even when the tables grew since the plan was made', async () => {
+  it('should read only the rows of the batch even when the tables grew since the plan was made', async () => {
     const site = await makeSite(dataSource);
     const addVisitors = async (from: number, count: number) =>
       (
@@ -75,6 +91,10 @@ describe('the counter triggers', () => {
       [site.id],
     );
 
-    expect(await visit(site.id, batch)).toEqual({ visitors: 0, sessions: 0 });
+    const read = await visit(site.id, batch);
+    // Foreign-key checks and counter updates reach a few rows per visitor of the batch, not the
+    // 20,000 others.
+    expect(read.visitors).toBeLessThanOrEqual(batch.length * 10);
+    expect(read.sessions).toBeLessThanOrEqual(batch.length * 10);
   });
 });

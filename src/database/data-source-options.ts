@@ -11,6 +11,7 @@ import { InitialSchema1764072000000 } from '../../migrations/1764072000000-Initi
 import { CustomEvents1764158400000 } from '../../migrations/1764158400000-CustomEvents.js';
 import { TriggerPlans1764244800000 } from '../../migrations/1764244800000-TriggerPlans.js';
 import { ReceiptRetention1764331200000 } from '../../migrations/1764331200000-ReceiptRetention.js';
+import { TriggerJoinPlans1764417600000 } from '../../migrations/1764417600000-TriggerJoinPlans.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   CustomEvents1764158400000,
   TriggerPlans1764244800000,
   ReceiptRetention1764331200000,
+  TriggerJoinPlans1764417600000,
 ];
 
 export interface DatabaseConnectionSettings {
