@@ -12,6 +12,7 @@ import { CustomEvents1764158400000 } from '../../migrations/1764158400000-Custom
 import { TriggerPlans1764244800000 } from '../../migrations/1764244800000-TriggerPlans.js';
 import { ReceiptRetention1764331200000 } from '../../migrations/1764331200000-ReceiptRetention.js';
 import { TriggerJoinPlans1764417600000 } from '../../migrations/1764417600000-TriggerJoinPlans.js';
+import { TriggerEmptyBatches1764504000000 } from '../../migrations/1764504000000-TriggerEmptyBatches.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   TriggerPlans1764244800000,
   ReceiptRetention1764331200000,
   TriggerJoinPlans1764417600000,
+  TriggerEmptyBatches1764504000000,
 ];
 
 export interface DatabaseConnectionSettings {
