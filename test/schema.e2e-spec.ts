@@ -261,16 +261,35 @@ describe('database schema', () => {
       expect(await countPageViews()).toBe(before);
     });
 
-    it('should refuse a visitor whose fingerprint_hash is not 64 lowercase hex digits', async () => {
+    it.each([
+      ['upper-case digits', 'F'.repeat(64)],
+      ['a letter past f', `${'a'.repeat(63)}g`],
+      ['63 digits', 'a'.repeat(63)],
+      ['a space inside', `${'a'.repeat(31)} ${'a'.repeat(32)}`],
+    ])('should refuse a visitor whose fingerprint_hash has %s', async (_, hash) => {
       expect(
         await failure(
           dataSource.query(
             `INSERT INTO visitors (site_id, fingerprint_hash, first_seen_at, last_seen_at)
              VALUES ($1, $2, now(), now())`,
-            [siteId, 'F'.repeat(64)],
+            [siteId, hash],
           ),
         ),
       ).toEqual({ code: '23514', constraint: 'CHK_visitors_fingerprint_hash' });
+    });
+
+    it('should accept a fingerprint_hash of 64 lower-case hex digits', async () => {
+      const hash = '0123456789abcdef'.repeat(4);
+      await dataSource.query(
+        `INSERT INTO visitors (site_id, fingerprint_hash, first_seen_at, last_seen_at)
+         VALUES ($1, $2, now(), now())`,
+        [siteId, hash],
+      );
+      const rows: unknown[] = await dataSource.query(
+        'SELECT 1 FROM visitors WHERE fingerprint_hash = $1',
+        [hash],
+      );
+      expect(rows).toHaveLength(1);
     });
 
     it('should refuse a visitor last seen before first seen', async () => {

@@ -13,6 +13,7 @@ import { TriggerPlans1764244800000 } from '../../migrations/1764244800000-Trigge
 import { ReceiptRetention1764331200000 } from '../../migrations/1764331200000-ReceiptRetention.js';
 import { TriggerJoinPlans1764417600000 } from '../../migrations/1764417600000-TriggerJoinPlans.js';
 import { TriggerEmptyBatches1764504000000 } from '../../migrations/1764504000000-TriggerEmptyBatches.js';
+import { FingerprintHashCheck1764590400000 } from '../../migrations/1764590400000-FingerprintHashCheck.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   ReceiptRetention1764331200000,
   TriggerJoinPlans1764417600000,
   TriggerEmptyBatches1764504000000,
+  FingerprintHashCheck1764590400000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -19,7 +19,11 @@ import { Site } from '../../sites/entities/site.entity.js';
 @Entity('visitors')
 @Index('UQ_visitors_site_id_fingerprint_hash', ['siteId', 'fingerprintHash'], { unique: true })
 @Index('IDX_visitors_site_id_first_seen_at', ['siteId', 'firstSeenAt'])
-@Check('CHK_visitors_fingerprint_hash', "fingerprint_hash ~ '^[0-9a-f]{64}$'")
+// 64 lowercase hex digits, without a regular expression (see FingerprintHashCheck1764590400000).
+@Check(
+  'CHK_visitors_fingerprint_hash',
+  "char_length(fingerprint_hash) = 64 AND ltrim(fingerprint_hash, '0123456789abcdef') = ''",
+)
 @Check('CHK_visitors_seen_order', 'last_seen_at >= first_seen_at')
 @Check('CHK_visitors_totals', 'total_visits >= 0 AND total_page_views >= 0')
 export class Visitor {
