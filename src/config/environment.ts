@@ -117,6 +117,9 @@ export class Environment {
   @IntegerVariable(1, 64)
   INGEST_MAX_CONCURRENT_BATCHES = 2;
 
+  @IntegerVariable(1, 5000)
+  INGEST_MIN_CONCURRENT_BATCH_SIZE = 8;
+
   @IntegerVariable(1, 1_000_000)
   INGEST_MAX_QUEUE = 20_000;
 

@@ -14,6 +14,7 @@ export const trackingConfig = registerAs('tracking', () => {
     ingest: {
       maxBatchSize: env.INGEST_MAX_BATCH_SIZE,
       maxConcurrentBatches: env.INGEST_MAX_CONCURRENT_BATCHES,
+      minConcurrentBatchSize: env.INGEST_MIN_CONCURRENT_BATCH_SIZE,
       maxQueueLength: env.INGEST_MAX_QUEUE,
     },
   };

@@ -26,6 +26,7 @@ function options(overrides: Partial<GroupCommitOptions> = {}): GroupCommitOption
   return {
     maxBatchSize: 100,
     maxConcurrentBatches: 1,
+    minConcurrentBatchSize: 1,
     maxQueueLength: 1000,
     maxRetries: 0,
     isRetryable: (error) => error instanceof DeadlockError,
@@ -175,6 +176,56 @@ describe('GroupCommitQueue', () => {
       expect(calls).toHaveLength(4);
       calls[3].resolve([40]);
       await expect(results).resolves.toEqual([10, 20, 30, 40]);
+    });
+    it('should hold back a batch beside one in flight until it has minConcurrentBatchSize items', async () => {
+      const { commit, calls } = deferredCommit<number, number>();
+      const queue = new GroupCommitQueue(
+        commit,
+        options({ maxConcurrentBatches: 2, minConcurrentBatchSize: 3 }),
+      );
+
+      const first = queue.submit(1);
+      await settle();
+      expect(calls.map((call) => call.items)).toEqual([[1]]);
+
+      // Two items are too few to run beside the first commit ...
+      const early = [queue.submit(2), queue.submit(3)];
+      await settle();
+      expect(calls).toHaveLength(1);
+      expect(queue.queued).toBe(2);
+
+      // ... a third makes the batch worth its own commit.
+      const third = queue.submit(4);
+      await settle();
+      expect(calls.map((call) => call.items)).toEqual([[1], [2, 3, 4]]);
+      expect(queue.inFlight).toBe(2);
+
+      calls[0].resolve([10]);
+      calls[1].resolve([20, 30, 40]);
+      await expect(Promise.all([first, ...early, third])).resolves.toEqual([10, 20, 30, 40]);
+    });
+
+    it('should commit the few items held back as soon as no other commit is running', async () => {
+      const { commit, calls } = deferredCommit<string, string>();
+      const queue = new GroupCommitQueue(
+        commit,
+        options({ maxConcurrentBatches: 2, minConcurrentBatchSize: 10 }),
+      );
+
+      const a = queue.submit('a');
+      await settle();
+      const b = track(queue.submit('b'));
+      await settle();
+      expect(calls).toHaveLength(1);
+      expect(b.status).toBe('pending');
+
+      calls[0].resolve(['A']);
+      await settle();
+      expect(calls.map((call) => call.items)).toEqual([['a'], ['b']]);
+      calls[1].resolve(['B']);
+      await expect(a).resolves.toBe('A');
+      await settle();
+      expect(b).toEqual({ status: 'fulfilled', value: 'B' });
     });
   });
 

@@ -3,6 +3,12 @@ export interface GroupCommitOptions {
   maxBatchSize: number;
   /** How many commits may run at once (each holds a database connection). */
   maxConcurrentBatches: number;
+  /**
+   * The fewest items a batch needs to start while another is being committed; fewer wait for a
+   * commit to finish. Every commit has a fixed cost (a round trip, the statement's start, the
+   * triggers, the WAL flush) that a batch of one or two items would mostly pay for nothing.
+   */
+  minConcurrentBatchSize: number;
   /** Items waiting beyond this are refused at once with `QueueFullError` (back-pressure). */
   maxQueueLength: number;
   /** A batch that fails with a retryable error (a deadlock) is run again up to this many times. */
@@ -33,9 +39,10 @@ interface Entry<T, R> {
 
 /**
  * Group commit: items submitted while the database is busy are gathered and committed together,
- * one transaction per batch. Under light load a batch is the single item that arrived; under heavy
- * load batches grow to what arrived during the previous commit, so throughput rises without a
- * fixed delay. Each `submit` settles only when the batch holding its item has committed (or
+ * one transaction per batch. Under light load a batch is the single item that arrived, committed
+ * at once; under heavy load batches grow to what arrived during the commits before, so throughput
+ * rises without a fixed delay. A further batch runs beside one in flight only once it holds
+ * `minConcurrentBatchSize` items. Each `submit` settles only when the batch holding its item has committed (or
  * failed), with the result `commit` returned for that item.
  */
 export class GroupCommitQueue<T, R> {
@@ -92,13 +99,18 @@ export class GroupCommitQueue<T, R> {
 
   private startBatches(): void {
     while (this.running < this.options.maxConcurrentBatches && this.pending.length > 0) {
+      if (this.running > 0 && this.pending.length < this.options.minConcurrentBatchSize) return;
       const batch = this.pending.splice(0, this.options.maxBatchSize);
       this.running += 1;
       void this.run(batch).finally(() => {
         this.running -= 1;
-        // Events that waited for this slot go at once: waiting for the rest of this turn of the
-        // event loop would leave the database idle while a burst of requests is parsed.
-        if (this.pending.length > 0) this.startBatches();
+        if (this.pending.length > 0) {
+          // With nothing else in flight the waiting items go at once: waiting for the rest of
+          // this turn of the event loop would leave the database idle while a burst of requests is
+          // parsed. Beside another commit, the items parsed in this turn may join them first.
+          if (this.running === 0) this.startBatches();
+          else this.schedule();
+        }
         if (this.running === 0 && this.pending.length === 0) this.notifyIdle();
       });
     }
