@@ -61,7 +61,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
     }
 
-    const { statusCode, error, message } = this.describe(exception);
+    const { statusCode, error, message } = this.describe(exception, req.id);
     if (statusCode < 500) {
       this.logger.debug(
         { requestId: req.id, path: req.path, statusCode, message },
@@ -74,7 +74,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res.status(statusCode).json({ statusCode, error, message, requestId: req.id });
   }
 
-  private describe(exception: unknown): ErrorBody {
+  private describe(exception: unknown, requestId: string | undefined): ErrorBody {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();
@@ -87,14 +87,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message: exception.message };
     }
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`The database is unreachable: ${(exception as Error).message}`);
+      this.logger.warn(
+        { requestId },
+        `The database is unreachable: ${(exception as Error).message}`,
+      );
       return {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
         message: 'The database is unreachable, so nothing was stored; retry in a few seconds.',
       };
     }
-    this.logger.error(exception);
+    this.logger.error({ requestId, err: exception }, 'Unexpected error; answered 500.');
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'Internal Server Error',
