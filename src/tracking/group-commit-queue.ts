@@ -76,7 +76,10 @@ export class GroupCommitQueue<T, R> {
     }
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      this.schedule();
+      // The first batch gathers what this turn of the event loop parses; a further one starts
+      // as soon as it holds enough items (the commit in flight takes those left over when it ends).
+      if (this.running === 0) this.schedule();
+      else this.startBatches();
     });
   }
 
@@ -104,13 +107,10 @@ export class GroupCommitQueue<T, R> {
       this.running += 1;
       void this.run(batch).finally(() => {
         this.running -= 1;
-        if (this.pending.length > 0) {
-          // With nothing else in flight the waiting items go at once: waiting for the rest of
-          // this turn of the event loop would leave the database idle while a burst of requests is
-          // parsed. Beside another commit, the items parsed in this turn may join them first.
-          if (this.running === 0) this.startBatches();
-          else this.schedule();
-        }
+        // The waiting items go at once (beside another commit, once there are enough of them):
+        // waiting for the rest of this turn of the event loop would leave the database idle
+        // while a burst of requests is parsed.
+        if (this.pending.length > 0) this.startBatches();
         if (this.running === 0 && this.pending.length === 0) this.notifyIdle();
       });
     }
