@@ -118,7 +118,7 @@ export class Environment {
   INGEST_MAX_CONCURRENT_BATCHES = 2;
 
   @IntegerVariable(1, 5000)
-  INGEST_MIN_CONCURRENT_BATCH_SIZE = 8;
+  INGEST_MIN_CONCURRENT_BATCH_SIZE = 12;
 
   @IntegerVariable(1, 1_000_000)
   INGEST_MAX_QUEUE = 20_000;
