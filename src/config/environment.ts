@@ -115,7 +115,7 @@ export class Environment {
   INGEST_MAX_BATCH_SIZE = 500;
 
   @IntegerVariable(1, 64)
-  INGEST_MAX_CONCURRENT_BATCHES = 3;
+  INGEST_MAX_CONCURRENT_BATCHES = 2;
 
   @IntegerVariable(1, 5000)
   INGEST_MIN_CONCURRENT_BATCH_SIZE = 12;
