@@ -42,8 +42,8 @@ interface Entry<T, R> {
  * one transaction per batch. Under light load a batch is the single item that arrived, committed
  * at once; under heavy load batches grow to what arrived during the commits before, so throughput
  * rises without a fixed delay. A further batch runs beside one in flight only once it holds
- * `minConcurrentBatchSize` items. Each `submit` settles only when the batch holding its item has committed (or
- * failed), with the result `commit` returned for that item.
+ * `minConcurrentBatchSize` items. Each `submit` settles only when the batch holding its item has
+ * committed (or failed), with the result `commit` returned for that item.
  */
 export class GroupCommitQueue<T, R> {
   private readonly pending: Entry<T, R>[] = [];
