@@ -28,6 +28,7 @@ describe('readEnvironment', () => {
       EVENT_ID_RETENTION_DAYS: 30,
       INGEST_MAX_BATCH_SIZE: 500,
       INGEST_MAX_CONCURRENT_BATCHES: 2,
+      INGEST_MIN_CONCURRENT_BATCH_SIZE: 12,
       INGEST_MAX_QUEUE: 20_000,
       LOG_LEVEL: 'info',
       CREATE_DEMO_SITE: true,
@@ -61,6 +62,7 @@ describe('readEnvironment', () => {
     ['PORT', '80.5', 'between 1 and 65535'],
     ['SESSION_TIMEOUT_MINUTES', '1441', 'of minutes between 1 and 1440'],
     ['INGEST_MAX_BATCH_SIZE', '-1', 'between 1 and 5000'],
+    ['INGEST_MIN_CONCURRENT_BATCH_SIZE', '0', 'between 1 and 5000'],
   ])('should refuse %s=%s with a message giving the allowed range', (name, value, range) => {
     const { message } = configurationError({ [name]: value });
     expect(message).toContain(`${name} must be a whole number ${range}.`);
