@@ -24,7 +24,7 @@ import { LOCKED_VISITORS, VisitorsService } from '../visitors/visitors.service.j
 import { anonymizeIp } from './anonymize-ip.js';
 import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
 import { GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
-import { describePageUrl, type PageUrlParts, parseUrl, referrerHost } from './page-url.js';
+import { describePageUrl, describeReferrer, type PageUrlParts, parseUrl } from './page-url.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 import { type ParsedUserAgent, UserAgentParser } from './user-agent.js';
 
@@ -51,7 +51,6 @@ interface PreparedEvent {
   eventId: string | null;
   at: Date;
   fingerprintHash: string;
-  url: string;
   page: PageUrlParts;
   title: string | null;
   referrer: string | null;
@@ -166,6 +165,7 @@ export class TrackingService implements OnApplicationShutdown {
   ): PreparedEvent {
     const { event } = request;
     const page = describePageUrl(event.url);
+    const referrer = describeReferrer(event.referrer);
     const fingerprintHash = hash(
       'sha256',
       Buffer.concat([site.fingerprintSalt, Buffer.from(event.fingerprint)]),
@@ -179,11 +179,10 @@ export class TrackingService implements OnApplicationShutdown {
       eventId: event.event_id?.toLowerCase() ?? null,
       at: this.clock.now(),
       fingerprintHash,
-      url: event.url,
       page,
       title: event.title ?? null,
-      referrer: event.referrer ?? null,
-      referrerHost: referrerHost(event.referrer),
+      referrer: referrer.referrer,
+      referrerHost: referrer.referrerHost,
       screenWidth: event.screen_width ?? null,
       screenHeight: event.screen_height ?? null,
       loadTimeMs: event.load_time_ms ?? null,
@@ -233,7 +232,7 @@ export class TrackingService implements OnApplicationShutdown {
       column((e) => e.siteId),
       column((e) => e.fingerprintHash),
       column((e) => e.eventId),
-      column((e) => e.url),
+      column((e) => e.page.url),
       column((e) => e.page.hostname),
       column((e) => e.page.path),
       column((e) => e.title),
