@@ -16,13 +16,15 @@ export async function redisAvailable(): Promise<boolean> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  redis.on('error', () => undefined);
+  // The connection error, more telling than the "Connection is closed." that connect() rejects with.
+  let connectionError: Error | undefined;
+  redis.on('error', (error: Error) => (connectionError ??= error));
   try {
     await redis.connect();
     await redis.ping();
     return true;
   } catch (error) {
-    const message = `No Redis answers at ${TEST_REDIS_URL} (${(error as Error).message}): the shared rate-limit tests need one (apt-get install -y redis-server, or set TEST_REDIS_URL).`;
+    const message = `No Redis answers at ${TEST_REDIS_URL} (${(connectionError ?? (error as Error)).message}): the shared rate-limit tests need one (apt-get install -y redis-server, or set TEST_REDIS_URL).`;
     if (process.env.TRACKVEIL_REQUIRE_REDIS === '1') throw new Error(message, { cause: error });
     console.warn(`${message} Skipping them.`);
     return false;
