@@ -7,6 +7,7 @@ import { TrackRequestMiddleware } from './track-request.middleware.js';
 import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
 import { ReceiptsPruner } from './receipts-pruner.js';
+import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
 import { TrackingService } from './tracking.service.js';
 
 @Module({
@@ -18,7 +19,14 @@ import { TrackingService } from './tracking.service.js';
     ThrottlerModule.forRoot(),
   ],
   controllers: [TrackingController],
-  providers: [TrackingService, ReceiptsPruner, TrackingMetrics, ...trackingMetricProviders],
+  providers: [
+    TrackingService,
+    ReceiptsPruner,
+    TrackingMetrics,
+    ...trackingMetricProviders,
+    // Read once at start; a missing or malformed list stops the start.
+    { provide: ReferrerSpamList, useFactory: () => ReferrerSpamList.fromFile() },
+  ],
 })
 export class TrackingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
