@@ -56,8 +56,11 @@ export async function fetchSpamList(from: string): Promise<string> {
     }
   }
   let response: Response;
+  let body: string;
   try {
+    // The timeout covers the body too: a stalled transfer fails like an unreachable host.
     response = await fetch(from, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    body = await response.text();
   } catch (error) {
     const cause = ((error as Error).cause ?? error) as Error & { code?: string };
     throw new Error(
@@ -70,7 +73,7 @@ export async function fetchSpamList(from: string): Promise<string> {
       `Could not download the referrer spam list from ${from}: HTTP ${response.status}. Check the address in SOURCE.md.`,
     );
   }
-  return response.text();
+  return body;
 }
 
 export interface RefreshOptions {
