@@ -6,6 +6,7 @@ import { TrackRequestMiddleware } from './track-request.middleware.js';
 import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
 import { ReceiptsPruner } from './receipts-pruner.js';
+import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
 import { rateLimitStorageProviders } from './shared-rate-limit-storage.js';
 import { TrackingService } from './tracking.service.js';
 
@@ -17,6 +18,8 @@ import { TrackingService } from './tracking.service.js';
     ReceiptsPruner,
     TrackingMetrics,
     ...trackingMetricProviders,
+    // Read once at start; a missing or malformed list stops the start.
+    { provide: ReferrerSpamList, useFactory: () => ReferrerSpamList.fromFile() },
     // Only @nestjs/throttler's hit storage is used: `TrackRequestMiddleware` applies the limit.
     ...rateLimitStorageProviders,
   ],

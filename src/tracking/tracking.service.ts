@@ -25,6 +25,7 @@ import { anonymizeIp } from './anonymize-ip.js';
 import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
 import { GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
 import { describePageUrl, describeReferrer, type PageUrlParts, parseUrl } from './page-url.js';
+import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 import { type ParsedUserAgent, UserAgentParser } from './user-agent.js';
 
@@ -37,7 +38,9 @@ export interface TrackRequest {
 }
 
 export type TrackOutcome =
-  { status: 'stored' } | { status: 'duplicate' } | { status: 'ignored'; reason: 'bot' };
+  | { status: 'stored' }
+  | { status: 'duplicate' }
+  | { status: 'ignored'; reason: 'bot' | 'referrer_spam' };
 
 type CommitResult = 'stored' | 'duplicate';
 
@@ -81,6 +84,7 @@ export class TrackingService implements OnApplicationShutdown {
     sessions: SessionsService,
     private readonly clock: Clock,
     private readonly metrics: TrackingMetrics,
+    private readonly referrerSpam: ReferrerSpamList,
     @Inject(trackingConfig.KEY) config: ConfigType<typeof trackingConfig>,
   ) {
     this.ingest = buildIngestStatement(visitors, sessions);
@@ -101,6 +105,10 @@ export class TrackingService implements OnApplicationShutdown {
     if (!userAgent || userAgent.isBot) {
       this.metrics.countEvent('ignored', 'bot');
       return { status: 'ignored', reason: 'bot' };
+    }
+    if (this.referrerSpam.isSpamReferrer(request.event.referrer)) {
+      this.metrics.countEvent('ignored', 'referrer_spam');
+      return { status: 'ignored', reason: 'referrer_spam' };
     }
 
     const { event } = request;
