@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import type { MockInstance } from 'vitest';
 import type { DataSource } from 'typeorm';
 import type { Site } from '../src/sites/entities/site.entity.js';
 import { openDataSource, waitFor } from './utils/data-source.js';
 import { CHROME_UA, makeEvent, makeSite } from './utils/factories.js';
 import { parsePrometheus, sampleValue } from './utils/prometheus.js';
 import { TcpProxy } from './utils/tcp-proxy.js';
-import { createTestApp } from './utils/test-app.js';
+import { createTestApp, dataSourceOf } from './utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
 
 /** `INGEST_TIMEOUT_MS` and `HEALTH_TIMEOUT_MS` of the app under test. */
@@ -144,8 +146,27 @@ describe('a database that hangs (connected, silent)', () => {
     await db?.drop();
   });
 
+  it("should bound the server's statements and, on PostgreSQL 17+, transactions by INGEST_TIMEOUT_MS", async () => {
+    const [row]: { statement: string; version: number; transaction: string | null }[] =
+      await dataSourceOf(app).query(
+        `SELECT current_setting('statement_timeout') AS statement,
+                current_setting('server_version_num')::int AS version,
+                (SELECT setting FROM pg_settings WHERE name = 'transaction_timeout') AS transaction`,
+      );
+    expect(row.statement).toBe(`${INGEST_TIMEOUT_MS}ms`);
+    expect(row.transaction).toBe(row.version >= 170_000 ? String(INGEST_TIMEOUT_MS) : null);
+  });
+
   describe('while PostgreSQL accepts connections but answers nothing', () => {
-    beforeAll(() => proxy.stall());
+    let warn: MockInstance<Logger['warn']>;
+    const healthWarnings = () =>
+      warn.mock.calls.filter(([, message]) => String(message).includes('health check failed'));
+
+    beforeAll(() => {
+      warn = vi.spyOn(Logger.prototype, 'warn');
+      proxy.stall();
+    });
+    afterAll(() => warn.mockRestore());
 
     it('should answer concurrent POST /track with 503, Retry-After and JSON within INGEST_TIMEOUT_MS', async () => {
       const answers = await Promise.all(
@@ -191,6 +212,14 @@ describe('a database that hangs (connected, silent)', () => {
         expect(answer.elapsedMs).toBeLessThan(HEALTH_TIMEOUT_MS + SLACK_MS);
         expectNothingRevealed(answer);
       }
+    });
+
+    it('should log why the database is down once, not on every failed probe', async () => {
+      // The probes of the test before met the outage first.
+      expect(healthWarnings()).toHaveLength(1);
+      expect(healthWarnings()[0][0]).toMatchObject({ reason: expect.any(String) });
+      for (let i = 0; i < 3; i += 1) expect((await probe('/health')).status).toBe(503);
+      expect(healthWarnings()).toHaveLength(1);
     });
 
     it('should keep answering GET /health/live with 200', async () => {
