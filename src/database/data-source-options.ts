@@ -43,7 +43,11 @@ export interface DatabaseConnectionSettings {
   url: string;
   poolSize?: number;
   connectTimeoutMs?: number;
-  /** Server-side bound on each statement (and, on PostgreSQL 17+, each transaction). */
+  /**
+   * Server-side bound on each statement and, on PostgreSQL 17+, each transaction: the server's
+   * `INGEST_TIMEOUT_MS` (the server and `npm run cli`). Unset (TypeORM's migration commands): 15 s per statement and
+   * no transaction bound, so a long migration run by hand is not cut short.
+   */
   statementTimeoutMs?: number;
 }
 
@@ -75,7 +79,9 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
       // see `queryWithin`.
       statement_timeout: statementTimeoutMs,
       idle_in_transaction_session_timeout: Math.max(statementTimeoutMs, 60_000),
-      onConnect: (client: pg.PoolClient) => limitTransactions(client, statementTimeoutMs),
+      ...(settings.statementTimeoutMs !== undefined && {
+        onConnect: (client: pg.PoolClient) => limitTransactions(client, statementTimeoutMs),
+      }),
     },
   };
 }

@@ -225,10 +225,22 @@ export class TrackingService implements OnApplicationShutdown {
       unique.push(index);
     });
 
-    const repeats = await this.store(
-      unique.map((index) => events[index]),
-      timeoutMs,
-    );
+    let repeats: number[];
+    try {
+      repeats = await this.store(
+        unique.map((index) => events[index]),
+        timeoutMs,
+      );
+    } catch (error) {
+      // Once per batch, not per event: at most INGEST_MAX_CONCURRENT_BATCHES lines per timeout.
+      if (error instanceof DatabaseTimeoutError) {
+        this.logger.warn(
+          { events: events.length, timeoutMs },
+          `The database did not answer a batch in time (${error.message}); its events were answered 503.`,
+        );
+      }
+      throw error;
+    }
     for (const position of repeats) results[unique[position]] = 'duplicate';
     return results;
   }
