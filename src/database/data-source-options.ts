@@ -44,9 +44,9 @@ export interface DatabaseConnectionSettings {
   poolSize?: number;
   connectTimeoutMs?: number;
   /**
-   * Server-side bound on each statement and, on PostgreSQL 17+, each transaction: the server's
-   * `INGEST_TIMEOUT_MS` (the server and `npm run cli`). Unset (TypeORM's migration commands): 15 s per statement and
-   * no transaction bound, so a long migration run by hand is not cut short.
+   * Server-side bound on each statement and, on PostgreSQL 17+, each transaction:
+   * `INGEST_TIMEOUT_MS` for the server and `npm run cli`. Unset (TypeORM's migration commands):
+   * 15 s per statement and no transaction bound, so a long migration run by hand is not cut short.
    */
   statementTimeoutMs?: number;
 }
