@@ -15,6 +15,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   origin_not_allowed: HttpStatus.FORBIDDEN,
   event_not_storable: HttpStatus.BAD_REQUEST,
   ingest_overloaded: HttpStatus.SERVICE_UNAVAILABLE,
+  ingest_timeout: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

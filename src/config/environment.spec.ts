@@ -18,6 +18,8 @@ describe('readEnvironment', () => {
       HOST: '0.0.0.0',
       DATABASE_POOL_SIZE: 10,
       DATABASE_CONNECT_TIMEOUT_MS: 5000,
+      INGEST_TIMEOUT_MS: 5000,
+      HEALTH_TIMEOUT_MS: 1500,
       EMBEDDED_POSTGRES_DIR: './data/postgres',
       EMBEDDED_POSTGRES_PORT: 54329,
       TRUST_PROXY: 'false',
@@ -64,6 +66,8 @@ describe('readEnvironment', () => {
     ['SESSION_TIMEOUT_MINUTES', '1441', 'of minutes between 1 and 1440'],
     ['INGEST_MAX_BATCH_SIZE', '-1', 'between 1 and 5000'],
     ['INGEST_MIN_CONCURRENT_BATCH_SIZE', '0', 'between 1 and 5000'],
+    ['INGEST_TIMEOUT_MS', '99', 'of milliseconds between 100 and 60000'],
+    ['HEALTH_TIMEOUT_MS', '60001', 'of milliseconds between 100 and 60000'],
   ])('should refuse %s=%s with a message giving the allowed range', (name, value, range) => {
     const { message } = configurationError({ [name]: value });
     expect(message).toContain(`${name} must be a whole number ${range}.`);

@@ -84,6 +84,12 @@ export class Environment {
   @IntegerVariable(100, 60000, 'milliseconds')
   DATABASE_CONNECT_TIMEOUT_MS = 5000;
 
+  @IntegerVariable(100, 60000, 'milliseconds')
+  INGEST_TIMEOUT_MS = 5000;
+
+  @IntegerVariable(100, 60000, 'milliseconds')
+  HEALTH_TIMEOUT_MS = 1500;
+
   @IsOptional()
   @IsString()
   EMBEDDED_POSTGRES_DIR = './data/postgres';

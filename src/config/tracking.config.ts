@@ -18,6 +18,7 @@ export const trackingConfig = registerAs('tracking', () => {
       maxConcurrentBatches: env.INGEST_MAX_CONCURRENT_BATCHES,
       minConcurrentBatchSize: env.INGEST_MIN_CONCURRENT_BATCH_SIZE,
       maxQueueLength: env.INGEST_MAX_QUEUE,
+      timeoutMs: env.INGEST_TIMEOUT_MS,
     },
   };
 });
