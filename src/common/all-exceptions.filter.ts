@@ -95,7 +95,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
-        message: 'The database is unreachable, so nothing was stored; retry in a few seconds.',
+        // Nothing was stored, unless the database went away in the middle of the commit; a retry
+        // with the same event_id is then recognised.
+        message: 'The database is unreachable; retry in a few seconds with the same event_id.',
       };
     }
     this.logger.error({ requestId, err: exception }, 'Unexpected error; answered 500.');
