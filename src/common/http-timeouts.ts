@@ -1,0 +1,33 @@
+import type { Server } from 'node:http';
+
+export interface HttpTimeouts {
+  /** From a connection's opening (or a request's first byte) to the end of its headers. */
+  headersTimeoutMs: number;
+  /** From the same start to the end of the whole request, body included. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open between requests. */
+  keepAliveTimeoutMs: number;
+}
+
+/**
+ * Sets Node's own HTTP timeouts on the server, before it listens. A client that sends its headers
+ * or body too slowly (one byte at a time, or stops halfway) is answered 408 and its connection
+ * closed by Node itself, whatever route it asked for and before any of its body reaches the app:
+ * the request never completes, so nothing of it is stored.
+ *
+ * Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), a
+ * `createServer` option that Nest does not pass; Node reads it again when the server starts
+ * listening, so it is set here too, to a quarter of the shorter timeout (at most 1 s). An idle
+ * keep-alive connection is not subject to the headers timeout, only to the keep-alive one.
+ */
+export function applyHttpTimeouts(server: Server, timeouts: HttpTimeouts): void {
+  if (server.listening) {
+    throw new Error('HTTP timeouts must be applied before the server listens.');
+  }
+  server.headersTimeout = timeouts.headersTimeoutMs;
+  server.requestTimeout = timeouts.requestTimeoutMs;
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+  const shorter = Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
+    Math.max(25, Math.min(1000, Math.floor(shorter / 4)));
+}
