@@ -21,6 +21,8 @@ const PORT = /^\d{1,5}$/;
 export function parseForwardedAddress(entry: string): string | undefined {
   if (entry.length > MAX_ENTRY_LENGTH) return undefined;
   if (isIPv4(entry)) return entry;
+  // A dual-stack socket's IPv4 peer (`::ffff:127.0.0.1`), on every request: no need to parse.
+  if (entry.startsWith('::ffff:') && isIPv4(entry.slice(7))) return entry.slice(7);
   let address = entry;
   if (entry.startsWith('[')) {
     const close = entry.indexOf(']');
