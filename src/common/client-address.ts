@@ -6,7 +6,7 @@ import ipaddr from 'ipaddr.js';
 /** Express's compiled `trust proxy` setting: is the hop at `index` (0 = socket) a trusted proxy? */
 export type TrustFunction = (address: string, index: number) => boolean;
 
-/** Longer than any address with a port (`[` 45 characters of IPv6 `]:65535`): not an address. */
+/** Longer entries are not addresses: IPv6 takes at most 45 characters, 53 with `[]:65535`. */
 const MAX_ENTRY_LENGTH = 64;
 
 const PORT = /^\d{1,5}$/;

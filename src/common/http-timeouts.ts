@@ -12,8 +12,8 @@ export interface HttpTimeouts {
 /**
  * Sets Node's own HTTP timeouts on the server, before it listens. A client that sends its headers
  * or body too slowly (one byte at a time, or stops halfway) is answered 408 and its connection
- * closed by Node itself, whatever route it asked for and before any of its body reaches the app:
- * the request never completes, so nothing of it is stored.
+ * closed by Node itself, whatever route it asked for; its body never completes, so nothing of it
+ * is stored.
  *
  * Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), a
  * `createServer` option that Nest does not pass; Node reads it again when the server starts
