@@ -39,6 +39,7 @@ describe('readEnvironment', () => {
     });
     expect(env.PUBLIC_URL).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
   });
 
   it('should turn whole-number variables into numbers', () => {
@@ -117,6 +118,22 @@ describe('readEnvironment', () => {
       'DATABASE_URL must be a PostgreSQL URL',
     );
   });
+
+  it.each(['redis://127.0.0.1:6379', 'rediss://:secret@redis.example.com:6380/2'])(
+    'should accept REDIS_URL=%s',
+    (url) => {
+      expect(readEnvironment({ REDIS_URL: url }).REDIS_URL).toBe(url);
+    },
+  );
+
+  it.each(['http://redis:6379', 'redis:6379', '127.0.0.1:6379'])(
+    'should refuse REDIS_URL=%s, which is not a redis:// or rediss:// URL',
+    (url) => {
+      const { message } = configurationError({ REDIS_URL: url });
+      expect(message).toContain('REDIS_URL must be a redis:// or rediss:// URL');
+      expect(message).toContain(url);
+    },
+  );
 
   it('should report every bad variable in one error', () => {
     const error = configurationError({

@@ -114,6 +114,16 @@ export class Environment {
   @IntegerVariable(1, 1_000_000)
   RATE_LIMIT_MAX_REQUESTS = 600;
 
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['redis', 'rediss'], require_protocol: true, require_tld: false },
+    {
+      message:
+        'REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379, or be left unset to count rate limits in each replica.',
+    },
+  )
+  REDIS_URL?: string;
+
   @IntegerVariable(0, 3600, 'seconds')
   SITE_CACHE_TTL_SECONDS = 30;
 

@@ -24,7 +24,8 @@ import { LOCKED_VISITORS, VisitorsService } from '../visitors/visitors.service.j
 import { anonymizeIp } from './anonymize-ip.js';
 import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
 import { GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
-import { describePageUrl, type PageUrlParts, parseUrl, referrerHost } from './page-url.js';
+import { describePageUrl, describeReferrer, type PageUrlParts, parseUrl } from './page-url.js';
+import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 import { type ParsedUserAgent, UserAgentParser } from './user-agent.js';
 
@@ -37,7 +38,9 @@ export interface TrackRequest {
 }
 
 export type TrackOutcome =
-  { status: 'stored' } | { status: 'duplicate' } | { status: 'ignored'; reason: 'bot' };
+  | { status: 'stored' }
+  | { status: 'duplicate' }
+  | { status: 'ignored'; reason: 'bot' | 'referrer_spam' };
 
 type CommitResult = 'stored' | 'duplicate';
 
@@ -51,7 +54,6 @@ interface PreparedEvent {
   eventId: string | null;
   at: Date;
   fingerprintHash: string;
-  url: string;
   page: PageUrlParts;
   title: string | null;
   referrer: string | null;
@@ -82,6 +84,7 @@ export class TrackingService implements OnApplicationShutdown {
     sessions: SessionsService,
     private readonly clock: Clock,
     private readonly metrics: TrackingMetrics,
+    private readonly referrerSpam: ReferrerSpamList,
     @Inject(trackingConfig.KEY) config: ConfigType<typeof trackingConfig>,
   ) {
     this.ingest = buildIngestStatement(visitors, sessions);
@@ -102,6 +105,10 @@ export class TrackingService implements OnApplicationShutdown {
     if (!userAgent || userAgent.isBot) {
       this.metrics.countEvent('ignored', 'bot');
       return { status: 'ignored', reason: 'bot' };
+    }
+    if (this.referrerSpam.isSpamReferrer(request.event.referrer)) {
+      this.metrics.countEvent('ignored', 'referrer_spam');
+      return { status: 'ignored', reason: 'referrer_spam' };
     }
 
     const { event } = request;
@@ -166,6 +173,7 @@ export class TrackingService implements OnApplicationShutdown {
   ): PreparedEvent {
     const { event } = request;
     const page = describePageUrl(event.url);
+    const referrer = describeReferrer(event.referrer);
     const fingerprintHash = hash(
       'sha256',
       Buffer.concat([site.fingerprintSalt, Buffer.from(event.fingerprint)]),
@@ -179,11 +187,10 @@ export class TrackingService implements OnApplicationShutdown {
       eventId: event.event_id?.toLowerCase() ?? null,
       at: this.clock.now(),
       fingerprintHash,
-      url: event.url,
       page,
       title: event.title ?? null,
-      referrer: event.referrer ?? null,
-      referrerHost: referrerHost(event.referrer),
+      referrer: referrer.referrer,
+      referrerHost: referrer.referrerHost,
       screenWidth: event.screen_width ?? null,
       screenHeight: event.screen_height ?? null,
       loadTimeMs: event.load_time_ms ?? null,
@@ -233,7 +240,7 @@ export class TrackingService implements OnApplicationShutdown {
       column((e) => e.siteId),
       column((e) => e.fingerprintHash),
       column((e) => e.eventId),
-      column((e) => e.url),
+      column((e) => e.page.url),
       column((e) => e.page.hostname),
       column((e) => e.page.path),
       column((e) => e.title),
