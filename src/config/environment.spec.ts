@@ -16,6 +16,9 @@ describe('readEnvironment', () => {
     expect(env).toMatchObject({
       PORT: 8080,
       HOST: '0.0.0.0',
+      HTTP_HEADERS_TIMEOUT_MS: 5_000,
+      HTTP_REQUEST_TIMEOUT_MS: 10_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
       DATABASE_POOL_SIZE: 10,
       DATABASE_CONNECT_TIMEOUT_MS: 5000,
       INGEST_TIMEOUT_MS: 5000,
@@ -63,6 +66,9 @@ describe('readEnvironment', () => {
     ['PORT', '65536', 'between 1 and 65535'],
     ['PORT', 'eighty', 'between 1 and 65535'],
     ['PORT', '80.5', 'between 1 and 65535'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '99', 'of milliseconds between 100 and 600000'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '600001', 'of milliseconds between 100 and 600000'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '0', 'of milliseconds between 1000 and 3600000'],
     ['SESSION_TIMEOUT_MINUTES', '1441', 'of minutes between 1 and 1440'],
     ['INGEST_MAX_BATCH_SIZE', '-1', 'between 1 and 5000'],
     ['INGEST_MIN_CONCURRENT_BATCH_SIZE', '0', 'between 1 and 5000'],
@@ -160,6 +166,18 @@ describe('readEnvironment', () => {
   it('should name each bad variable only once even when it breaks several rules', () => {
     const error = configurationError({ PORT: 'abc' });
     expect(error.message.match(/PORT must be/g)).toHaveLength(1);
+  });
+
+  it('should refuse a headers timeout longer than the request timeout, which includes it', () => {
+    expect(
+      readEnvironment({ HTTP_HEADERS_TIMEOUT_MS: '3000', HTTP_REQUEST_TIMEOUT_MS: '3000' }),
+    ).toMatchObject({ HTTP_HEADERS_TIMEOUT_MS: 3000, HTTP_REQUEST_TIMEOUT_MS: 3000 });
+    expect(
+      configurationError({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '15000' })
+        .message,
+    ).toContain(
+      'HTTP_HEADERS_TIMEOUT_MS (20000) must not be longer than HTTP_REQUEST_TIMEOUT_MS (15000)',
+    );
   });
 
   it('should validate TRUST_PROXY', () => {

@@ -59,6 +59,15 @@ export class Environment {
   @IsString()
   HOST = '0.0.0.0';
 
+  @IntegerVariable(100, 600_000, 'milliseconds')
+  HTTP_HEADERS_TIMEOUT_MS = 5_000;
+
+  @IntegerVariable(100, 600_000, 'milliseconds')
+  HTTP_REQUEST_TIMEOUT_MS = 10_000;
+
+  @IntegerVariable(1_000, 3_600_000, 'milliseconds')
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
   @IsOptional()
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
@@ -215,6 +224,11 @@ export function readEnvironment(source: Record<string, unknown> = process.env): 
     parseTrustProxy(env.TRUST_PROXY);
   } catch (error) {
     problems.push((error as Error).message);
+  }
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${env.HTTP_HEADERS_TIMEOUT_MS}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too; raise HTTP_REQUEST_TIMEOUT_MS or lower HTTP_HEADERS_TIMEOUT_MS.`,
+    );
   }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -33,7 +33,7 @@ import { type ParsedUserAgent, UserAgentParser } from './user-agent.js';
 export interface TrackRequest {
   event: TrackEventDto;
   userAgent: string | undefined;
-  /** The client address as Express resolved it under `TRUST_PROXY`. Never stored as is. */
+  /** `req.ip`: the client address under `TRUST_PROXY` (`common/client-address.ts`). Never stored as is. */
   ip: string | undefined;
   origin: string | undefined;
 }

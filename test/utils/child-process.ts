@@ -9,6 +9,9 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TRACKVEIL_VARIABLES = [
   'PORT',
   'HOST',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'PUBLIC_URL',
   'DATABASE_URL',
   'DATABASE_POOL_SIZE',
