@@ -224,7 +224,13 @@ describe.skipIf(process.platform !== 'linux')('PostgreSQL crashing under load', 
         '/track to acknowledge events again without a restart of Trackveil',
         () => acknowledged(restartedAt) >= ACKNOWLEDGED_AFTER_RESTART,
         { timeoutMs: 25_000, intervalMs: 20 },
-      );
+      ).catch((error: unknown) => {
+        // A Trackveil that died (an unhandled pool error) is the likeliest cause: show why.
+        const state = server?.running ? 'still running' : `exited (${server?.exitDescription})`;
+        throw new Error(
+          `${(error as Error).message}; Trackveil ${state}. Its log:\n${server?.stdout.slice(-3000)}\n${server?.stderr.slice(-3000)}`,
+        );
+      });
     } finally {
       stopped = true;
       await Promise.all(loops);

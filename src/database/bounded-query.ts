@@ -40,9 +40,21 @@ export async function queryWithin<T>(
 ): Promise<T[]> {
   const deadline = performance.now() + timeoutMs;
   const client = await acquire(poolOf(dataSource), timeoutMs);
+  // pg-pool listens for the errors of idle connections only: a connection that breaks while it
+  // is checked out (PostgreSQL killed, the network cut) emits 'error' on the client, which would
+  // end the process unheard. The query itself fails with that error, so it is only noted here.
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
+  const release = (error?: Error): void => {
+    client.removeListener('error', onError);
+    client.release(error ?? broken);
+  };
   const remaining = Math.floor(deadline - performance.now());
   if (remaining < 1) {
-    client.release();
+    release();
     throw new DatabaseTimeoutError('acquire', timeoutMs);
   }
   let result: pg.QueryResult;
@@ -51,13 +63,13 @@ export async function queryWithin<T>(
   } catch (error) {
     // An error the server sent (a constraint, a deadlock) leaves the connection usable.
     const healthy = error instanceof pg.DatabaseError && error.severity !== 'FATAL';
-    client.release(healthy ? undefined : (error as Error));
+    release(healthy ? undefined : (error as Error));
     if ((error as Error).message === 'Query read timeout') {
       throw new DatabaseTimeoutError('query', timeoutMs);
     }
     throw error;
   }
-  client.release();
+  release();
   return result.rows as T[];
 }
 
