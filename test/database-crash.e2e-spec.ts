@@ -327,6 +327,14 @@ describe.skipIf(process.platform !== 'linux')('PostgreSQL crashing under load', 
     expect(duringOutage.filter((a) => a.outcome !== 503).map((a) => a.outcome)).toEqual([]);
   });
 
+  it('should log the outage a few times, not once per refused request', () => {
+    const refused = answers.filter((a) => a.outcome === 503).length;
+    const lines = server!.stdout.split('\n').filter((line) => line.trim());
+    console.log(`  log lines ${lines.length} for ${refused} answers 503`);
+    expect(refused).toBeGreaterThan(20);
+    expect(lines.length, server!.stdout.slice(-3000)).toBeLessThanOrEqual(10);
+  });
+
   it('should recover by itself: events acknowledged after the restart, health 200, same process', async () => {
     expect(acknowledged(restartedAt)).toBeGreaterThanOrEqual(ACKNOWLEDGED_AFTER_RESTART);
     expect(server!.running, `Trackveil exited (${server!.exitDescription})`).toBe(true);

@@ -29,6 +29,9 @@ const STATUS_TEXT: Partial<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
+/** The least time between two "database unreachable" warnings. */
+const UNAVAILABLE_LOG_INTERVAL_MS = 10_000;
+
 /** Seconds a client should wait before retrying a 503. */
 const RETRY_AFTER_SECONDS = '5';
 
@@ -46,6 +49,8 @@ interface ErrorBody {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionsHandler');
+  private unavailableLoggedAt = -Infinity;
+  private unavailableSinceLog = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -88,10 +93,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message: exception.message };
     }
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(
-        { requestId },
-        `The database is unreachable: ${(exception as Error).message}`,
-      );
+      this.logUnavailable(exception as Error, requestId);
       return {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
@@ -106,5 +108,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
       error: 'Internal Server Error',
       message: 'Something went wrong on our side and nothing was stored; the error is logged.',
     };
+  }
+
+  /**
+   * One warning per `UNAVAILABLE_LOG_INTERVAL_MS` at most while the database is away, with the
+   * number of requests answered 503 since the last one: an outage under load would otherwise
+   * write a line per page view.
+   */
+  private logUnavailable(error: Error, requestId: string | undefined): void {
+    const now = performance.now();
+    if (now - this.unavailableLoggedAt < UNAVAILABLE_LOG_INTERVAL_MS) {
+      this.unavailableSinceLog += 1;
+      return;
+    }
+    const more = this.unavailableSinceLog;
+    this.unavailableLoggedAt = now;
+    this.unavailableSinceLog = 0;
+    this.logger.warn(
+      { requestId, answered503Since: more },
+      `The database is unreachable: ${error.message}` +
+        (more > 0 ? ` (${more} more requests were answered 503 since the last such line).` : ''),
+    );
   }
 }
