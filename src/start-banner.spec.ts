@@ -3,6 +3,7 @@ import { type StartFacts, startBanner, urlOf } from './start-banner.js';
 const ID = '3f0c2a1e-5b7d-4c8e-9f10-112233445566';
 const base: StartFacts = {
   listening: 'http://127.0.0.1:8080',
+  everyInterface: false,
   publicUrl: 'https://analytics.example.com',
   publicUrlSet: true,
   activeSites: 1,
@@ -31,6 +32,12 @@ describe('startBanner', () => {
       `  Test page      https://analytics.example.com/test.html?site=${ID}`,
     ]);
     expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('should say when the server listens on every interface', () => {
+    expect(
+      startBanner({ ...base, listening: 'http://localhost:8080', everyInterface: true }),
+    ).toContain('  Listening on   http://localhost:8080 (every interface)');
   });
 
   it('should say how to set PUBLIC_URL when it is the default', () => {

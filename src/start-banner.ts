@@ -10,6 +10,8 @@ import { SitesService } from './sites/sites.service.js';
 export interface StartFacts {
   /** Where this server can be reached from this machine. */
   listening: string;
+  /** Whether it listens on every interface (`HOST` 0.0.0.0 or ::), not only on `listening`'s. */
+  everyInterface: boolean;
   publicUrl: string;
   /** Whether `PUBLIC_URL` was set, or the default was derived from `PORT`. */
   publicUrlSet: boolean;
@@ -38,7 +40,7 @@ export function urlOf(address: AddressInfo, port = address.port): string {
 /** The plain-text block printed at the end of the start when logs are for a person. */
 export function startBanner(facts: StartFacts): string {
   const rows: [string, string][] = [
-    ['Listening on', facts.listening],
+    ['Listening on', `${facts.listening}${facts.everyInterface ? ' (every interface)' : ''}`],
     [
       'Public URL',
       facts.publicUrlSet
@@ -69,7 +71,8 @@ export async function startFacts(app: INestApplication): Promise<StartFacts> {
   const { demoSiteId, activeSites } = await sites.startSummary();
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
-    listening: `${urlOf(address)}${everyInterface(address) ? ' (every interface)' : ''}`,
+    listening: urlOf(address),
+    everyInterface: everyInterface(address),
     publicUrl: config.publicUrl,
     publicUrlSet: process.env.PUBLIC_URL !== undefined && process.env.PUBLIC_URL.trim() !== '',
     demoSite: demoSiteId
