@@ -15,6 +15,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   origin_not_allowed: HttpStatus.FORBIDDEN,
   event_not_storable: HttpStatus.BAD_REQUEST,
   ingest_overloaded: HttpStatus.SERVICE_UNAVAILABLE,
+  ingest_timeout: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {
@@ -95,7 +96,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
-        message: 'The database is unreachable, so nothing was stored; retry in a few seconds.',
+        // Nothing was stored, unless the database went away in the middle of the commit; a retry
+        // with the same event_id is then recognised.
+        message: 'The database is unreachable; retry in a few seconds with the same event_id.',
       };
     }
     this.logger.error({ requestId, err: exception }, 'Unexpected error; answered 500.');

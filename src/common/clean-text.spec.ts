@@ -1,4 +1,4 @@
-import { cleanText, safeDecodeURIComponent } from './clean-text.js';
+import { cleanText } from './clean-text.js';
 
 describe('cleanText', () => {
   it('should leave ordinary text unchanged', () => {
@@ -29,25 +29,5 @@ describe('cleanText', () => {
     const cleaned = cleanText('x\u0000😀\uD800y');
     expect(cleaned).toBe('x😀\uFFFDy');
     expect(cleaned.isWellFormed()).toBe(true);
-  });
-});
-
-describe('safeDecodeURIComponent', () => {
-  it('should percent-decode valid UTF-8 sequences', () => {
-    expect(safeDecodeURIComponent('caf%C3%A9%20%F0%9F%98%80')).toBe('café 😀');
-  });
-
-  it('should decode reserved characters as decodeURIComponent does', () => {
-    expect(safeDecodeURIComponent('a%2Fb%3Fc%26d')).toBe('a/b?c&d');
-  });
-
-  it('should return undecodable input unchanged instead of throwing', () => {
-    expect(safeDecodeURIComponent('%E0%A4%A')).toBe('%E0%A4%A');
-    expect(safeDecodeURIComponent('100%')).toBe('100%');
-    expect(safeDecodeURIComponent('%FF')).toBe('%FF');
-  });
-
-  it('should return an encoded lone surrogate unchanged', () => {
-    expect(safeDecodeURIComponent('%ED%A0%80')).toBe('%ED%A0%80');
   });
 });

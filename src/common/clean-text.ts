@@ -6,12 +6,3 @@ export function cleanText(value: string): string {
   // eslint-disable-next-line no-control-regex
   return value.replace(/\u0000/g, '').toWellFormed();
 }
-
-/** `decodeURIComponent` that never throws: undecodable input (`%E0%A4%A`) comes back unchanged. */
-export function safeDecodeURIComponent(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}

@@ -16,8 +16,13 @@ describe('readEnvironment', () => {
     expect(env).toMatchObject({
       PORT: 8080,
       HOST: '0.0.0.0',
+      HTTP_HEADERS_TIMEOUT_MS: 5_000,
+      HTTP_REQUEST_TIMEOUT_MS: 10_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
       DATABASE_POOL_SIZE: 10,
       DATABASE_CONNECT_TIMEOUT_MS: 5000,
+      INGEST_TIMEOUT_MS: 5000,
+      HEALTH_TIMEOUT_MS: 1500,
       EMBEDDED_POSTGRES_DIR: './data/postgres',
       EMBEDDED_POSTGRES_PORT: 54329,
       TRUST_PROXY: 'false',
@@ -37,6 +42,7 @@ describe('readEnvironment', () => {
     });
     expect(env.PUBLIC_URL).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
     expect(env.METRICS_TOKEN).toBeUndefined();
     expect(env.METRICS_PORT).toBeUndefined();
   });
@@ -63,9 +69,14 @@ describe('readEnvironment', () => {
     ['PORT', '65536', 'between 1 and 65535'],
     ['PORT', 'eighty', 'between 1 and 65535'],
     ['PORT', '80.5', 'between 1 and 65535'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '99', 'of milliseconds between 100 and 600000'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '600001', 'of milliseconds between 100 and 600000'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '0', 'of milliseconds between 1000 and 3600000'],
     ['SESSION_TIMEOUT_MINUTES', '1441', 'of minutes between 1 and 1440'],
     ['INGEST_MAX_BATCH_SIZE', '-1', 'between 1 and 5000'],
     ['INGEST_MIN_CONCURRENT_BATCH_SIZE', '0', 'between 1 and 5000'],
+    ['INGEST_TIMEOUT_MS', '99', 'of milliseconds between 100 and 60000'],
+    ['HEALTH_TIMEOUT_MS', '60001', 'of milliseconds between 100 and 60000'],
   ])('should refuse %s=%s with a message giving the allowed range', (name, value, range) => {
     const { message } = configurationError({ [name]: value });
     expect(message).toContain(`${name} must be a whole number ${range}.`);
@@ -143,6 +154,22 @@ describe('readEnvironment', () => {
     );
   });
 
+  it.each(['redis://127.0.0.1:6379', 'rediss://:secret@redis.example.com:6380/2'])(
+    'should accept REDIS_URL=%s',
+    (url) => {
+      expect(readEnvironment({ REDIS_URL: url }).REDIS_URL).toBe(url);
+    },
+  );
+
+  it.each(['http://redis:6379', 'redis:6379', '127.0.0.1:6379'])(
+    'should refuse REDIS_URL=%s, which is not a redis:// or rediss:// URL',
+    (url) => {
+      const { message } = configurationError({ REDIS_URL: url });
+      expect(message).toContain('REDIS_URL must be a redis:// or rediss:// URL');
+      expect(message).toContain(url);
+    },
+  );
+
   it('should report every bad variable in one error', () => {
     const error = configurationError({
       PORT: 'abc',
@@ -170,6 +197,18 @@ describe('readEnvironment', () => {
   it('should name each bad variable only once even when it breaks several rules', () => {
     const error = configurationError({ PORT: 'abc' });
     expect(error.message.match(/PORT must be/g)).toHaveLength(1);
+  });
+
+  it('should refuse a headers timeout longer than the request timeout, which includes it', () => {
+    expect(
+      readEnvironment({ HTTP_HEADERS_TIMEOUT_MS: '3000', HTTP_REQUEST_TIMEOUT_MS: '3000' }),
+    ).toMatchObject({ HTTP_HEADERS_TIMEOUT_MS: 3000, HTTP_REQUEST_TIMEOUT_MS: 3000 });
+    expect(
+      configurationError({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '15000' })
+        .message,
+    ).toContain(
+      'HTTP_HEADERS_TIMEOUT_MS (20000) must not be longer than HTTP_REQUEST_TIMEOUT_MS (15000)',
+    );
   });
 
   it('should validate TRUST_PROXY', () => {

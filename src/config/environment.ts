@@ -63,6 +63,15 @@ export class Environment {
   @IsString()
   HOST = '0.0.0.0';
 
+  @IntegerVariable(100, 600_000, 'milliseconds')
+  HTTP_HEADERS_TIMEOUT_MS = 5_000;
+
+  @IntegerVariable(100, 600_000, 'milliseconds')
+  HTTP_REQUEST_TIMEOUT_MS = 10_000;
+
+  @IntegerVariable(1_000, 3_600_000, 'milliseconds')
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
   @IsOptional()
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
@@ -88,6 +97,12 @@ export class Environment {
   @IntegerVariable(100, 60000, 'milliseconds')
   DATABASE_CONNECT_TIMEOUT_MS = 5000;
 
+  @IntegerVariable(100, 60000, 'milliseconds')
+  INGEST_TIMEOUT_MS = 5000;
+
+  @IntegerVariable(100, 60000, 'milliseconds')
+  HEALTH_TIMEOUT_MS = 1500;
+
   @IsOptional()
   @IsString()
   EMBEDDED_POSTGRES_DIR = './data/postgres';
@@ -108,6 +123,16 @@ export class Environment {
 
   @IntegerVariable(1, 1_000_000)
   RATE_LIMIT_MAX_REQUESTS = 600;
+
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['redis', 'rediss'], require_protocol: true, require_tld: false },
+    {
+      message:
+        'REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379, or be left unset to count rate limits in each replica.',
+    },
+  )
+  REDIS_URL?: string;
 
   @IntegerVariable(0, 3600, 'seconds')
   SITE_CACHE_TTL_SECONDS = 30;
@@ -224,6 +249,11 @@ export function readEnvironment(source: Record<string, unknown> = process.env): 
     parseTrustProxy(env.TRUST_PROXY);
   } catch (error) {
     problems.push((error as Error).message);
+  }
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${env.HTTP_HEADERS_TIMEOUT_MS}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too; raise HTTP_REQUEST_TIMEOUT_MS or lower HTTP_HEADERS_TIMEOUT_MS.`,
+    );
   }
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
     problems.push(

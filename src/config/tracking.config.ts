@@ -8,6 +8,8 @@ export const trackingConfig = registerAs('tracking', () => {
     rateLimit: {
       windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000,
       maxRequests: env.RATE_LIMIT_MAX_REQUESTS,
+      /** Unset: each replica counts on its own, in memory. */
+      redisUrl: env.REDIS_URL,
     },
     siteCacheTtlMs: env.SITE_CACHE_TTL_SECONDS * 1000,
     eventIdRetentionMs: env.EVENT_ID_RETENTION_DAYS * 86_400_000,
@@ -16,6 +18,7 @@ export const trackingConfig = registerAs('tracking', () => {
       maxConcurrentBatches: env.INGEST_MAX_CONCURRENT_BATCHES,
       minConcurrentBatchSize: env.INGEST_MIN_CONCURRENT_BATCH_SIZE,
       maxQueueLength: env.INGEST_MAX_QUEUE,
+      timeoutMs: env.INGEST_TIMEOUT_MS,
     },
   };
 });

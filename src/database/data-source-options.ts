@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { Account } from '../accounts/entities/account.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
@@ -42,10 +43,19 @@ export interface DatabaseConnectionSettings {
   url: string;
   poolSize?: number;
   connectTimeoutMs?: number;
+  /**
+   * Server-side bound on each statement and, on PostgreSQL 17+, each transaction:
+   * `INGEST_TIMEOUT_MS` for the server and `npm run cli`. Unset (TypeORM's migration commands):
+   * 15 s per statement and no transaction bound, so a long migration run by hand is not cut short.
+   */
+  statementTimeoutMs?: number;
 }
+
+const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 
 /** The one place TypeORM is configured; the app, the CLI and `ormconfig.ts` all use it. */
 export function buildDataSourceOptions(settings: DatabaseConnectionSettings): DataSourceOptions {
+  const statementTimeoutMs = settings.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   return {
     type: 'postgres',
     url: settings.url,
@@ -64,9 +74,27 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
     connectTimeoutMS: settings.connectTimeoutMs ?? 5000,
     extra: {
       idleTimeoutMillis: 30_000,
-      // A stuck statement must not hold a tracking request (and its batch) for ever.
-      statement_timeout: 15_000,
-      idle_in_transaction_session_timeout: 60_000,
+      // The server ends a statement stuck on a lock or a slow disk, and a transaction its client
+      // left open, so they release their locks. On a silent network only the client can give up:
+      // see `queryWithin`.
+      statement_timeout: statementTimeoutMs,
+      idle_in_transaction_session_timeout: Math.max(statementTimeoutMs, 60_000),
+      ...(settings.statementTimeoutMs !== undefined && {
+        onConnect: (client: pg.PoolClient) => limitTransactions(client, statementTimeoutMs),
+      }),
     },
   };
+}
+
+/**
+ * `transaction_timeout` exists from PostgreSQL 17 on; a server before that refuses a connection
+ * whose startup packet names it, so it is set after connecting, and only where it exists.
+ */
+async function limitTransactions(client: pg.PoolClient, timeoutMs: number): Promise<void> {
+  await client.query({
+    text: `SELECT set_config('transaction_timeout', $1, false)
+            WHERE current_setting('server_version_num')::int >= 170000`,
+    values: [`${timeoutMs}ms`],
+    query_timeout: timeoutMs,
+  } as pg.QueryConfig);
 }

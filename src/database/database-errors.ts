@@ -43,6 +43,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (NETWORK_CODES.has(code)) return true;
     // 08: connection exception; 57P0x: server shutting down / starting; 53300: too many connections.
     if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300') return true;
+    // 57014: a statement cancelled by statement_timeout; 25P03/25P04: idle-in-transaction and
+    // transaction timeouts. The database is too slow to answer, not refusing the data.
+    if (code === '57014' || code === '25P03' || code === '25P04') return true;
   }
   const { message } = driverError(error);
   if (typeof message !== 'string') return false;

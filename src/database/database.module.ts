@@ -25,6 +25,7 @@ import { runMigrations } from './run-migrations.js';
             url: config.url,
             poolSize: config.poolSize,
             connectTimeoutMs: config.connectTimeoutMs,
+            statementTimeoutMs: config.statementTimeoutMs,
           }),
           retryAttempts: 2,
           retryDelay: 2000,

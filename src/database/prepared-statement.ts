@@ -1,6 +1,5 @@
-import type pg from 'pg';
 import { type DataSource, QueryFailedError } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { DatabaseTimeoutError, queryWithin } from './bounded-query.js';
 
 /** A statement of the ingestion hot path: parsed and planned once per connection, not per batch. */
 export interface PreparedStatement {
@@ -31,21 +30,21 @@ export function composeSteps(steps: StatementStep[], final: string): string {
 
 /**
  * Runs a named prepared statement on a connection of the DataSource's pool, as one transaction
- * of its own. TypeORM's `query` sends unnamed statements, which PostgreSQL parses and plans on
- * every call; the ingestion statement is the same text thousands of times a second. Errors come
- * back as TypeORM's `QueryFailedError`, like those of `query`.
+ * of its own, giving up after `timeoutMs` (see `queryWithin`). TypeORM's `query` sends unnamed
+ * statements, which PostgreSQL parses and plans on every call; the ingestion statement is the
+ * same text thousands of times a second. Errors from the database come back as TypeORM's
+ * `QueryFailedError`, like those of `query`; a timeout as `DatabaseTimeoutError`.
  */
 export async function queryPrepared<T>(
   dataSource: DataSource,
   statement: PreparedStatement,
   values: unknown[],
+  timeoutMs: number,
 ): Promise<T[]> {
-  const pool = (dataSource.driver as PostgresDriver).master as pg.Pool | undefined;
-  if (!pool) throw new Error(`${statement.name}: the database connection is closed.`);
   try {
-    const result = await pool.query<T & pg.QueryResultRow>({ ...statement, values });
-    return result.rows;
+    return await queryWithin<T>(dataSource, { ...statement, values }, timeoutMs);
   } catch (error) {
+    if (error instanceof DatabaseTimeoutError) throw error;
     throw new QueryFailedError(statement.text, values, error as Error);
   }
 }

@@ -7,6 +7,7 @@ import { AccountsService } from '../accounts/accounts.service.js';
 import { TtlCache } from '../common/ttl-cache.js';
 import { appConfig } from '../config/app.config.js';
 import { trackingConfig } from '../config/tracking.config.js';
+import { queryWithin } from '../database/bounded-query.js';
 import { UsersService } from '../users/users.service.js';
 import { normalizeDomain } from './domains.js';
 import { Site } from './entities/site.entity.js';
@@ -70,14 +71,22 @@ export class SitesService implements OnApplicationBootstrap {
   /**
    * The active site with this id, or undefined when there is none (unknown or deactivated). Served
    * from an in-process cache for `SITE_CACHE_TTL_SECONDS`, so the hot path does not query per event.
+   * A lookup that needs the database gives up after `timeoutMs` (`DatabaseTimeoutError`).
    */
-  findForTracking(siteId: string): Promise<TrackingSite | undefined> {
+  findForTracking(siteId: string, timeoutMs: number): Promise<TrackingSite | undefined> {
     return this.trackingSites.getOrLoad(siteId, async () => {
-      const rows: { id: string; allowed_domains: string[]; fingerprint_salt: Buffer }[] =
-        await this.dataSource.query(
-          'SELECT id, allowed_domains, fingerprint_salt FROM sites WHERE id = $1 AND is_active',
-          [siteId],
-        );
+      const rows = await queryWithin<{
+        id: string;
+        allowed_domains: string[];
+        fingerprint_salt: Buffer;
+      }>(
+        this.dataSource,
+        {
+          text: 'SELECT id, allowed_domains, fingerprint_salt FROM sites WHERE id = $1 AND is_active',
+          values: [siteId],
+        },
+        timeoutMs,
+      );
       const row = rows[0];
       return row
         ? { id: row.id, allowedDomains: row.allowed_domains, fingerprintSalt: row.fingerprint_salt }

@@ -1,8 +1,14 @@
-import { type GroupCommitOptions, GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
+import {
+  type GroupCommitOptions,
+  GroupCommitQueue,
+  QueueFullError,
+  QueueTimeoutError,
+} from './group-commit-queue.js';
 
 /** One call of a controllable commit: the test decides when and how it settles. */
 interface CommitCall<T, R> {
   items: T[];
+  timeoutMs: number;
   resolve: (results: R[]) => void;
   reject: (error: unknown) => void;
 }
@@ -11,9 +17,9 @@ interface CommitCall<T, R> {
 function deferredCommit<T, R>() {
   const calls: CommitCall<T, R>[] = [];
   const commit = vi.fn(
-    (items: T[]) =>
+    (items: T[], timeoutMs: number) =>
       new Promise<R[]>((resolve, reject) => {
-        calls.push({ items: [...items], resolve, reject });
+        calls.push({ items: [...items], timeoutMs, resolve, reject });
       }),
   );
   return { commit, calls };
@@ -28,6 +34,7 @@ function options(overrides: Partial<GroupCommitOptions> = {}): GroupCommitOption
     maxConcurrentBatches: 1,
     minConcurrentBatchSize: 1,
     maxQueueLength: 1000,
+    timeoutMs: 60_000,
     maxRetries: 0,
     isRetryable: (error) => error instanceof DeadlockError,
     isItemError: (error) => error instanceof BadItemError,
@@ -103,7 +110,7 @@ describe('GroupCommitQueue', () => {
       await expect(second).resolves.toBe('result-2');
       await expect(third).resolves.toBe('result-3');
       expect(commit).toHaveBeenCalledTimes(1);
-      expect(commit).toHaveBeenCalledWith([3, 1, 2]);
+      expect(commit).toHaveBeenCalledWith([3, 1, 2], expect.any(Number));
     });
 
     it('should gather items that arrive during a commit into the next batch when one batch may run at a time', async () => {
@@ -338,7 +345,7 @@ describe('GroupCommitQueue', () => {
       await expect(refused).rejects.toMatchObject({ name: 'QueueFullError' });
       await expect(Promise.all([a, b])).resolves.toEqual(['a', 'b']);
       expect(commit).toHaveBeenCalledTimes(1);
-      expect(commit).toHaveBeenCalledWith(['a', 'b']);
+      expect(commit).toHaveBeenCalledWith(['a', 'b'], expect.any(Number));
     });
 
     it('should accept items again once waiting items have been taken into a batch', async () => {
@@ -355,6 +362,61 @@ describe('GroupCommitQueue', () => {
       await settle();
       calls[1].resolve(['B']);
       await expect(Promise.all([a, b])).resolves.toEqual(['A', 'B']);
+    });
+  });
+
+  describe('deadlines', () => {
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+    it('should refuse an item still waiting at its deadline with QueueTimeoutError and never commit it', async () => {
+      const { commit, calls } = deferredCommit<string, string>();
+      const onExpired = vi.fn();
+      const queue = new GroupCommitQueue(commit, options({ timeoutMs: 30, onExpired }));
+      const first = track(queue.submit('a', performance.now() + 60_000));
+      await settle();
+      expect(calls).toHaveLength(1);
+
+      const waiting = track(queue.submit('b'));
+      await sleep(80);
+
+      expect(waiting.status).toBe('rejected');
+      expect(waiting.error).toBeInstanceOf(QueueTimeoutError);
+      expect(queue.queued).toBe(0);
+      expect(onExpired).toHaveBeenCalledWith(0);
+      calls[0].resolve(['A']);
+      await settle();
+      expect(first).toMatchObject({ status: 'fulfilled', value: 'A' });
+      expect(commit).toHaveBeenCalledTimes(1);
+      await expect(queue.drain()).resolves.toBeUndefined();
+    });
+
+    it("should give a batch's commit the time left to its earliest deadline", async () => {
+      const { commit, calls } = deferredCommit<string, string>();
+      const queue = new GroupCommitQueue(commit, options());
+      const now = performance.now();
+      const results = Promise.all([queue.submit('a', now + 1000), queue.submit('b', now + 500)]);
+      await settle();
+
+      const { timeoutMs } = calls[0];
+      expect(timeoutMs).toBeLessThanOrEqual(500);
+      expect(timeoutMs).toBeGreaterThan(300);
+      calls[0].resolve(['A', 'B']);
+      await expect(results).resolves.toEqual(['A', 'B']);
+    });
+
+    it('should stop retrying a deadlocked batch at its deadline and reject it with QueueTimeoutError', async () => {
+      const commit = vi.fn(async () => {
+        await sleep(40);
+        throw new DeadlockError('deadlock');
+      });
+      const queue = new GroupCommitQueue<string, string>(
+        commit,
+        options({ maxRetries: 100, timeoutMs: 100 }),
+      );
+
+      await expect(queue.submit('a')).rejects.toBeInstanceOf(QueueTimeoutError);
+      expect(commit.mock.calls.length).toBeGreaterThanOrEqual(2);
+      expect(commit.mock.calls.length).toBeLessThanOrEqual(3);
     });
   });
 

@@ -11,6 +11,12 @@ export interface GroupCommitOptions {
   minConcurrentBatchSize: number;
   /** Items waiting beyond this are refused at once with `QueueFullError` (back-pressure). */
   maxQueueLength: number;
+  /**
+   * How long an item may take from `submit` to its outcome, commit included: an item still
+   * waiting at its deadline is refused with `QueueTimeoutError` (and never committed), and a
+   * batch's commit is given the time left to its earliest deadline. Retries and splits stop there.
+   */
+  timeoutMs: number;
   /** A batch that fails with a retryable error (a deadlock) is run again up to this many times. */
   maxRetries: number;
   /** True for errors worth running the same batch again for. */
@@ -22,6 +28,8 @@ export interface GroupCommitOptions {
   isItemError: (error: unknown) => boolean;
   /** Called after every commit attempt of a batch, for metrics. */
   onBatch?: (size: number, durationMs: number, succeeded: boolean) => void;
+  /** Called when items were refused at their deadline while waiting, for metrics. */
+  onExpired?: (queued: number) => void;
 }
 
 export class QueueFullError extends Error {
@@ -31,8 +39,19 @@ export class QueueFullError extends Error {
   }
 }
 
+/** The item reached its deadline before it was committed; it was not committed by this batch. */
+export class QueueTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`The item was not committed within ${timeoutMs} ms.`);
+    this.name = 'QueueTimeoutError';
+  }
+}
+
 interface Entry<T, R> {
   item: T;
+  /** `performance.now()` by which the item must have its outcome. */
+  deadline: number;
+  timer: NodeJS.Timeout | undefined;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
@@ -53,10 +72,11 @@ export class GroupCommitQueue<T, R> {
 
   /**
    * @param commit stores a batch in one transaction and returns one result per item, in order;
-   *   if it throws, nothing of the batch may have been stored.
+   *   if it throws, nothing of the batch may have been stored, except that a commit which gives
+   *   up after `timeoutMs` cannot know whether the database went on to commit.
    */
   constructor(
-    private readonly commit: (items: T[]) => Promise<R[]>,
+    private readonly commit: (items: T[], timeoutMs: number) => Promise<R[]>,
     private readonly options: GroupCommitOptions,
   ) {}
 
@@ -70,12 +90,18 @@ export class GroupCommitQueue<T, R> {
     return this.running;
   }
 
-  submit(item: T): Promise<R> {
+  /**
+   * @param deadline `performance.now()` by which the item must have its outcome; by default
+   *   `timeoutMs` from now.
+   */
+  submit(item: T, deadline = performance.now() + this.options.timeoutMs): Promise<R> {
     if (this.pending.length >= this.options.maxQueueLength) {
       return Promise.reject(new QueueFullError());
     }
     return new Promise<R>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
+      const entry: Entry<T, R> = { item, deadline, timer: undefined, resolve, reject };
+      entry.timer = setTimeout(() => this.expire(entry), Math.max(0, deadline - performance.now()));
+      this.pending.push(entry);
       // The first batch gathers what this turn of the event loop parses; a further one starts
       // as soon as it holds enough items (the commit in flight takes those left over when it ends).
       if (this.running === 0) this.schedule();
@@ -104,6 +130,7 @@ export class GroupCommitQueue<T, R> {
     while (this.running < this.options.maxConcurrentBatches && this.pending.length > 0) {
       if (this.running > 0 && this.pending.length < this.options.minConcurrentBatchSize) return;
       const batch = this.pending.splice(0, this.options.maxBatchSize);
+      for (const entry of batch) clearTimeout(entry.timer);
       this.running += 1;
       void this.run(batch).finally(() => {
         this.running -= 1;
@@ -116,10 +143,27 @@ export class GroupCommitQueue<T, R> {
     }
   }
 
+  /** Refuses an item still waiting at its deadline. */
+  private expire(entry: Entry<T, R>): void {
+    const index = this.pending.indexOf(entry);
+    if (index === -1) return;
+    this.pending.splice(index, 1);
+    entry.reject(new QueueTimeoutError(this.options.timeoutMs));
+    this.options.onExpired?.(this.pending.length);
+    if (this.running === 0 && this.pending.length === 0) this.notifyIdle();
+  }
+
   private async run(entries: Entry<T, R>[]): Promise<void> {
+    const deadline = entries.reduce(
+      (earliest, entry) => Math.min(earliest, entry.deadline),
+      Infinity,
+    );
     let results: R[];
     try {
-      results = await this.commitWithRetries(entries.map((entry) => entry.item));
+      results = await this.commitWithRetries(
+        entries.map((entry) => entry.item),
+        deadline,
+      );
     } catch (error) {
       if (entries.length > 1 && this.options.isItemError(error)) {
         const half = Math.ceil(entries.length / 2);
@@ -133,12 +177,14 @@ export class GroupCommitQueue<T, R> {
     entries.forEach((entry, index) => entry.resolve(results[index]));
   }
 
-  private async commitWithRetries(items: T[]): Promise<R[]> {
+  private async commitWithRetries(items: T[], deadline: number): Promise<R[]> {
     for (let attempt = 0; ; attempt += 1) {
       const started = performance.now();
+      const remaining = Math.floor(deadline - started);
+      if (remaining < 1) throw new QueueTimeoutError(this.options.timeoutMs);
       let results: R[];
       try {
-        results = await this.commit(items);
+        results = await this.commit(items, remaining);
       } catch (error) {
         this.options.onBatch?.(items.length, performance.now() - started, false);
         if (attempt < this.options.maxRetries && this.options.isRetryable(error)) continue;

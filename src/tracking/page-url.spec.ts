@@ -1,8 +1,9 @@
-import { describePageUrl, referrerHost } from './page-url.js';
+import { decodePath, describePageUrl, describeReferrer, referrerHost } from './page-url.js';
 
 describe('describePageUrl', () => {
   it('should give the host name and "/" for the root of a site', () => {
     expect(describePageUrl('https://example.com')).toEqual({
+      url: 'https://example.com/',
       hostname: 'example.com',
       path: '/',
       utmSource: null,
@@ -32,8 +33,23 @@ describe('describePageUrl', () => {
     expect(describePageUrl('https://example.com/100%25/%FF').path).toBe('/100%25/%FF');
   });
 
-  it('should remove NUL characters from the decoded path', () => {
-    expect(describePageUrl('https://example.com/a%00b/%00').path).toBe('/ab/');
+  it('should keep an encoded NUL encoded rather than drop it, so the path names the same page', () => {
+    expect(describePageUrl('https://example.com/a%00b/%00').path).toBe('/a%00b/%00');
+  });
+
+  it('should keep the user name and password out of the stored URL', () => {
+    const parts = describePageUrl('https://user:secret@Example.COM:443/Docs?q=1#top');
+    expect(parts.url).toBe('https://example.com/Docs?q=1#top');
+    expect(parts.url).not.toMatch(/user|secret/);
+  });
+
+  it('should lower-case the host, drop a default port and keep the path as it is', () => {
+    expect(describePageUrl('HTTP://Shop.Example.COM:80/Cart/Item').url).toBe(
+      'http://shop.example.com/Cart/Item',
+    );
+    expect(describePageUrl('https://example.com:8443/A').url).toBe('https://example.com:8443/A');
+    expect(describePageUrl('https://example.com:8443/A').hostname).toBe('example.com');
+    expect(describePageUrl('https://Example.com./A').hostname).toBe('example.com');
   });
 
   it('should cap the path at 2048 characters', () => {
@@ -125,6 +141,12 @@ describe('referrerHost', () => {
     expect(referrerHost('about:blank')).toBeNull();
   });
 
+  it('should give null for a referrer that is not http(s), app referrers included', () => {
+    expect(referrerHost('android-app://com.google.android.gm/')).toBeNull();
+    expect(referrerHost('ftp://files.example.com/')).toBeNull();
+    expect(referrerHost('chrome-extension://abcdef/page.html')).toBeNull();
+  });
+
   it('should give null for a host name longer than 253 characters', () => {
     expect(referrerHost(`https://${'a.'.repeat(127)}com/`)).toBeNull();
   });
@@ -147,8 +169,67 @@ describe('cutting long values', () => {
     const parts = describePageUrl(`https://e.com/?utm_source=${'a'.repeat(255)}%20b`);
     expect(parts.utmSource).toBe('a'.repeat(255));
   });
+});
 
-  it('should keep the package of an app referrer', () => {
-    expect(referrerHost('android-app://com.google.android.gm/')).toBe('com.google.android.gm');
+describe('describeReferrer', () => {
+  it('should drop the query string and the fragment and keep the host', () => {
+    expect(
+      describeReferrer('https://www.google.com/search?q=my+email%40example.com&client=x#frag'),
+    ).toEqual({ referrer: 'https://www.google.com/search', referrerHost: 'www.google.com' });
+  });
+
+  it('should drop credentials, lower-case the host and drop a default port', () => {
+    expect(describeReferrer('HTTPS://bob:hunter2@Mail.Example.COM:443/Inbox?token=abc')).toEqual({
+      referrer: 'https://mail.example.com/Inbox',
+      referrerHost: 'mail.example.com',
+    });
+    expect(describeReferrer('http://blog.example:8080/Post').referrer).toBe(
+      'http://blog.example:8080/Post',
+    );
+  });
+
+  it('should keep an app referrer without a referrer host', () => {
+    expect(describeReferrer('android-app://com.google.android.gm/?x=1')).toEqual({
+      referrer: 'android-app://com.google.android.gm/',
+      referrerHost: null,
+    });
+  });
+
+  it('should drop a referrer that is not a URL with a host', () => {
+    for (const referrer of ['not a url', 'mailto:someone@example.com', 'about:blank', '', null]) {
+      expect(describeReferrer(referrer)).toEqual({ referrer: null, referrerHost: null });
+    }
+  });
+});
+
+describe('decodePath', () => {
+  it('should decode UTF-8 text and characters that need no escape', () => {
+    expect(decodePath('/caf%C3%A9/%F0%9F%98%80%20x/%7Euser/%41')).toBe('/café/😀 x/~user/A');
+  });
+
+  it('should keep reserved characters and % encoded, since decoding them names another page', () => {
+    expect(decodePath('/a%2Fb%3Fc%23d%26e%3Df%25g%2541')).toBe('/a%2Fb%3Fc%23d%26e%3Df%25g%2541');
+  });
+
+  it('should keep control characters and NUL encoded, in the case they were sent', () => {
+    expect(decodePath('/a%00b%0a%7F%1f')).toBe('/a%00b%0a%7F%1f');
+  });
+
+  it('should keep each invalid byte encoded and decode the valid text around it', () => {
+    expect(decodePath('/%FFcaf%C3%A9%C3')).toBe('/%FFcafé%C3');
+    expect(decodePath('/%ED%A0%80x')).toBe('/%ED%A0%80x');
+    expect(decodePath('/%C0%AF')).toBe('/%C0%AF');
+    expect(decodePath('/%E2%82%AC%E2%82')).toBe('/€%E2%82');
+  });
+
+  it('should leave a path without escapes as it is', () => {
+    expect(decodePath('/Plain/Path')).toBe('/Plain/Path');
+  });
+});
+
+describe('capping the path', () => {
+  it('should not cut through a percent-escape', () => {
+    const path = describePageUrl(`https://e.com/${'a'.repeat(2045)}%00`).path;
+    expect(path).toBe(`/${'a'.repeat(2045)}`);
   });
 });

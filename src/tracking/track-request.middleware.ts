@@ -11,6 +11,7 @@ import { normalizeIp, ThrottlerException, ThrottlerStorage } from '@nestjs/throt
 import express, { type Request, type Response } from 'express';
 import { assignRequestId } from '../common/logging.js';
 import { trackingConfig } from '../config/tracking.config.js';
+import { isSpeculativeRequest } from './speculative-request.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 
 const RATE_LIMIT_MESSAGE =
@@ -40,6 +41,8 @@ const REJECTION_REASONS: Record<number, string> = {
  * - CORS: any page may send events, so the `Origin` is reflected (not `*`: `sendBeacon` sends
  *   credentials mode "include", which `*` does not satisfy; Trackveil sets no cookies either way)
  *   and preflights are answered here. A site's allowed domains are checked per event (403);
+ * - prefetches, prerenders and link previews (`Sec-Purpose` and its older cousins): 204 with
+ *   `X-Trackveil-Ignored: prefetch`, before anything else is spent on them;
  * - the rate limit per client address (IPv6 by /64), with @nestjs/throttler's storage: checked
  *   before the body is read, so a flood costs as little as possible. (Its `ThrottlerGuard` does
  *   the same check after parsing, with a dozen metadata lookups and awaits per request: about 5%
@@ -81,6 +84,13 @@ export class TrackRequestMiddleware implements NestMiddleware {
       return;
     }
     if (req.method !== 'POST') return next();
+    if (isSpeculativeRequest(req.headers)) {
+      // Judged from the headers alone: the body is neither read nor counted against the limit.
+      this.metrics.countEvent('ignored', 'prefetch');
+      res.setHeader('X-Trackveil-Ignored', 'prefetch');
+      res.status(204).end();
+      return;
+    }
 
     res.once('finish', () => {
       if (res.statusCode >= 400) {

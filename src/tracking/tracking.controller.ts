@@ -9,7 +9,8 @@ export class TrackingController {
 
   /**
    * Stores one page view or custom event. 202 (empty) once it is committed, also for a repeat of a stored
-   * `event_id`; 204 with `X-Trackveil-Ignored` for bots, which are not stored.
+   * `event_id`; 204 with `X-Trackveil-Ignored` for traffic that is not a visit (bots, referrer spam;
+   * prefetches are answered by `TrackRequestMiddleware`), which is not stored.
    */
   @Post('track')
   @HttpCode(HttpStatus.ACCEPTED)

@@ -65,4 +65,8 @@ export class TrackingMetrics {
     }
     this.queueLength.set(queued);
   }
+
+  observeQueue(queued: number): void {
+    this.queueLength.set(queued);
+  }
 }

@@ -1,5 +1,4 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
@@ -7,18 +6,23 @@ import { TrackRequestMiddleware } from './track-request.middleware.js';
 import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
 import { ReceiptsPruner } from './receipts-pruner.js';
+import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
+import { rateLimitStorageProviders } from './shared-rate-limit-storage.js';
 import { TrackingService } from './tracking.service.js';
 
 @Module({
-  imports: [
-    SitesModule,
-    VisitorsModule,
-    SessionsModule,
-    // Only its hit storage is used: `TrackRequestMiddleware` applies the limit of `trackingConfig`.
-    ThrottlerModule.forRoot(),
-  ],
+  imports: [SitesModule, VisitorsModule, SessionsModule],
   controllers: [TrackingController],
-  providers: [TrackingService, ReceiptsPruner, TrackingMetrics, ...trackingMetricProviders],
+  providers: [
+    TrackingService,
+    ReceiptsPruner,
+    TrackingMetrics,
+    ...trackingMetricProviders,
+    // Read once at start; a missing or malformed list stops the start.
+    { provide: ReferrerSpamList, useFactory: () => ReferrerSpamList.fromFile() },
+    // Only @nestjs/throttler's hit storage is used: `TrackRequestMiddleware` applies the limit.
+    ...rateLimitStorageProviders,
+  ],
 })
 export class TrackingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { trackingConfig } from '../config/tracking.config.js';
+import { DatabaseTimeoutError } from '../database/bounded-query.js';
 import {
   databaseErrorCode,
   isDataError,
@@ -23,21 +24,24 @@ import { SitesService, type TrackingSite } from '../sites/sites.service.js';
 import { LOCKED_VISITORS, VisitorsService } from '../visitors/visitors.service.js';
 import { anonymizeIp } from './anonymize-ip.js';
 import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
-import { GroupCommitQueue, QueueFullError } from './group-commit-queue.js';
-import { describePageUrl, type PageUrlParts, parseUrl, referrerHost } from './page-url.js';
+import { GroupCommitQueue, QueueFullError, QueueTimeoutError } from './group-commit-queue.js';
+import { describePageUrl, describeReferrer, type PageUrlParts, parseUrl } from './page-url.js';
+import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 import { type ParsedUserAgent, UserAgentParser } from './user-agent.js';
 
 export interface TrackRequest {
   event: TrackEventDto;
   userAgent: string | undefined;
-  /** The client address as Express resolved it under `TRUST_PROXY`. Never stored as is. */
+  /** `req.ip`: the client address under `TRUST_PROXY` (`common/client-address.ts`). Never stored as is. */
   ip: string | undefined;
   origin: string | undefined;
 }
 
 export type TrackOutcome =
-  { status: 'stored' } | { status: 'duplicate' } | { status: 'ignored'; reason: 'bot' };
+  | { status: 'stored' }
+  | { status: 'duplicate' }
+  | { status: 'ignored'; reason: 'bot' | 'referrer_spam' };
 
 type CommitResult = 'stored' | 'duplicate';
 
@@ -51,7 +55,6 @@ interface PreparedEvent {
   eventId: string | null;
   at: Date;
   fingerprintHash: string;
-  url: string;
   page: PageUrlParts;
   title: string | null;
   referrer: string | null;
@@ -74,6 +77,7 @@ export class TrackingService implements OnApplicationShutdown {
   private readonly userAgents = new UserAgentParser();
   private readonly queue: GroupCommitQueue<PreparedEvent, CommitResult>;
   private readonly ingest: PreparedStatement;
+  private readonly timeoutMs: number;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -82,16 +86,19 @@ export class TrackingService implements OnApplicationShutdown {
     sessions: SessionsService,
     private readonly clock: Clock,
     private readonly metrics: TrackingMetrics,
+    private readonly referrerSpam: ReferrerSpamList,
     @Inject(trackingConfig.KEY) config: ConfigType<typeof trackingConfig>,
   ) {
     this.ingest = buildIngestStatement(visitors, sessions);
-    this.queue = new GroupCommitQueue((events) => this.commit(events), {
+    this.timeoutMs = config.ingest.timeoutMs;
+    this.queue = new GroupCommitQueue((events, timeoutMs) => this.commit(events, timeoutMs), {
       ...config.ingest,
       maxRetries: 3,
       isRetryable: isRetryableTransactionError,
       isItemError: isDataError,
       onBatch: (size, durationMs, succeeded) =>
         this.metrics.observeBatch(size, durationMs, succeeded, this.queue.queued),
+      onExpired: (queued) => this.metrics.observeQueue(queued),
     });
   }
 
@@ -103,9 +110,15 @@ export class TrackingService implements OnApplicationShutdown {
       this.metrics.countEvent('ignored', 'bot');
       return { status: 'ignored', reason: 'bot' };
     }
+    if (this.referrerSpam.isSpamReferrer(request.event.referrer)) {
+      this.metrics.countEvent('ignored', 'referrer_spam');
+      return { status: 'ignored', reason: 'referrer_spam' };
+    }
 
+    // One bound for the whole answer: the site lookup and the commit share it.
+    const deadline = performance.now() + this.timeoutMs;
     const { event } = request;
-    const site = await this.sites.findForTracking(event.site_id);
+    const site = await this.sites.findForTracking(event.site_id, this.timeoutMs);
     if (!site) {
       throw new DomainError(
         'site_not_found',
@@ -121,7 +134,7 @@ export class TrackingService implements OnApplicationShutdown {
       );
     }
 
-    const result = await this.submit(prepared);
+    const result = await this.submit(prepared, deadline);
     this.metrics.countEvent('accepted', result);
     return { status: result };
   }
@@ -132,10 +145,16 @@ export class TrackingService implements OnApplicationShutdown {
     await this.queue.drain();
   }
 
-  private async submit(event: PreparedEvent): Promise<CommitResult> {
+  private async submit(event: PreparedEvent, deadline: number): Promise<CommitResult> {
     try {
-      return await this.queue.submit(event);
+      return await this.queue.submit(event, deadline);
     } catch (error) {
+      if (error instanceof QueueTimeoutError || error instanceof DatabaseTimeoutError) {
+        throw new DomainError(
+          'ingest_timeout',
+          `The database did not store the event within ${this.timeoutMs} ms; retry in a few seconds with the same event_id (an event_id is never stored twice).`,
+        );
+      }
       if (error instanceof QueueFullError) {
         throw new DomainError(
           'ingest_overloaded',
@@ -166,6 +185,7 @@ export class TrackingService implements OnApplicationShutdown {
   ): PreparedEvent {
     const { event } = request;
     const page = describePageUrl(event.url);
+    const referrer = describeReferrer(event.referrer);
     const fingerprintHash = hash(
       'sha256',
       Buffer.concat([site.fingerprintSalt, Buffer.from(event.fingerprint)]),
@@ -179,11 +199,10 @@ export class TrackingService implements OnApplicationShutdown {
       eventId: event.event_id?.toLowerCase() ?? null,
       at: this.clock.now(),
       fingerprintHash,
-      url: event.url,
       page,
       title: event.title ?? null,
-      referrer: event.referrer ?? null,
-      referrerHost: referrerHost(event.referrer),
+      referrer: referrer.referrer,
+      referrerHost: referrer.referrerHost,
       screenWidth: event.screen_width ?? null,
       screenHeight: event.screen_height ?? null,
       loadTimeMs: event.load_time_ms ?? null,
@@ -197,7 +216,7 @@ export class TrackingService implements OnApplicationShutdown {
    * duplicate of its first copy and is not sent; repeats of ids stored before are found by the
    * statement itself.
    */
-  private async commit(events: PreparedEvent[]): Promise<CommitResult[]> {
+  private async commit(events: PreparedEvent[], timeoutMs: number): Promise<CommitResult[]> {
     const results: CommitResult[] = events.map(() => 'stored');
     const seen = new Set<string>();
     const unique: number[] = [];
@@ -213,7 +232,22 @@ export class TrackingService implements OnApplicationShutdown {
       unique.push(index);
     });
 
-    const repeats = await this.store(unique.map((index) => events[index]));
+    let repeats: number[];
+    try {
+      repeats = await this.store(
+        unique.map((index) => events[index]),
+        timeoutMs,
+      );
+    } catch (error) {
+      // Once per batch, not per event: at most INGEST_MAX_CONCURRENT_BATCHES lines per timeout.
+      if (error instanceof DatabaseTimeoutError) {
+        this.logger.warn(
+          { events: events.length, timeoutMs },
+          `The database did not answer a batch in time (${error.message}); its events were answered 503.`,
+        );
+      }
+      throw error;
+    }
     for (const position of repeats) results[unique[position]] = 'duplicate';
     return results;
   }
@@ -225,38 +259,43 @@ export class TrackingService implements OnApplicationShutdown {
    * their sessions, and inserts the page views and custom events; the triggers then bring
    * visitor and session counters up to date. Returns the positions of the repeats.
    */
-  private async store(events: PreparedEvent[]): Promise<number[]> {
+  private async store(events: PreparedEvent[], timeoutMs: number): Promise<number[]> {
     if (events.length === 0) return [];
     const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
-    const repeats = await queryPrepared<{ ord: string }>(this.dataSource, this.ingest, [
-      column((e) => e.at),
-      column((e) => e.siteId),
-      column((e) => e.fingerprintHash),
-      column((e) => e.eventId),
-      column((e) => e.url),
-      column((e) => e.page.hostname),
-      column((e) => e.page.path),
-      column((e) => e.title),
-      column((e) => e.referrer),
-      column((e) => e.referrerHost),
-      column((e) => e.page.utmSource),
-      column((e) => e.page.utmMedium),
-      column((e) => e.page.utmCampaign),
-      column((e) => e.page.utmTerm),
-      column((e) => e.page.utmContent),
-      column((e) => e.screenWidth),
-      column((e) => e.screenHeight),
-      column((e) => e.loadTimeMs),
-      column((e) => e.userAgent.browser),
-      column((e) => e.userAgent.browserVersion),
-      column((e) => e.userAgent.os),
-      column((e) => e.userAgent.osVersion),
-      column((e) => e.userAgent.deviceType),
-      column((e) => e.ip),
-      column((e) => e.type),
-      column((e) => e.name),
-      column((e) => e.props),
-    ]);
+    const repeats = await queryPrepared<{ ord: string }>(
+      this.dataSource,
+      this.ingest,
+      [
+        column((e) => e.at),
+        column((e) => e.siteId),
+        column((e) => e.fingerprintHash),
+        column((e) => e.eventId),
+        column((e) => e.page.url),
+        column((e) => e.page.hostname),
+        column((e) => e.page.path),
+        column((e) => e.title),
+        column((e) => e.referrer),
+        column((e) => e.referrerHost),
+        column((e) => e.page.utmSource),
+        column((e) => e.page.utmMedium),
+        column((e) => e.page.utmCampaign),
+        column((e) => e.page.utmTerm),
+        column((e) => e.page.utmContent),
+        column((e) => e.screenWidth),
+        column((e) => e.screenHeight),
+        column((e) => e.loadTimeMs),
+        column((e) => e.userAgent.browser),
+        column((e) => e.userAgent.browserVersion),
+        column((e) => e.userAgent.os),
+        column((e) => e.userAgent.osVersion),
+        column((e) => e.userAgent.deviceType),
+        column((e) => e.ip),
+        column((e) => e.type),
+        column((e) => e.name),
+        column((e) => e.props),
+      ],
+      timeoutMs,
+    );
     return repeats.map((row) => Number(row.ord) - 1);
   }
 }

@@ -18,6 +18,8 @@ const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   RATE_LIMIT_MAX_REQUESTS: '1000000',
   DATABASE_CONNECT_TIMEOUT_MS: '1000',
+  // In-memory rate limits, whatever the developer's shell or .env says (empty means unset).
+  REDIS_URL: '',
 };
 
 /**

@@ -14,15 +14,20 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { cleanText } from '../../common/clean-text.js';
-import { parseUrl } from '../page-url.js';
+import { IsPresent, StripUnknownFields } from '../../common/validation.js';
+import { MAX_URL, parseUrl } from '../page-url.js';
 
 /** Strings are cleaned (NUL, unpaired surrogates) before they are validated and stored. */
 const clean = ({ value }: TransformFnParams): unknown =>
   typeof value === 'string' ? cleanText(value) : value;
 
-/** Optional text: an empty string counts as absent. */
+/** Text that reports show: cleaned and trimmed. */
+const cleanTrimmed = ({ value }: TransformFnParams): unknown =>
+  typeof value === 'string' ? cleanText(value).trim() : value;
+
+/** Optional text: empty or blank counts as absent. */
 const cleanOptional = ({ value }: TransformFnParams): unknown =>
-  typeof value === 'string' ? cleanText(value) || undefined : value;
+  typeof value === 'string' ? cleanText(value).trim() || undefined : value;
 
 function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -33,10 +38,13 @@ function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
           const url = typeof value === 'string' ? parseUrl(value) : null;
           if (!url) return false;
           return (
-            (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length <= 253
+            (url.protocol === 'http:' || url.protocol === 'https:') &&
+            url.hostname.length <= 253 &&
+            url.href.length <= MAX_URL
           );
         },
-        defaultMessage: () => '$property must be an absolute http:// or https:// URL',
+        defaultMessage: () =>
+          `$property must be an absolute http:// or https:// URL of at most ${MAX_URL} characters once percent-encoded`,
       },
     },
     options,
@@ -58,8 +66,8 @@ function propsProblem(value: unknown): string | null {
   const entries = Object.entries(value);
   if (entries.length > MAX_PROPS) return `props must have at most ${MAX_PROPS} keys`;
   for (const [key, item] of entries) {
-    if (key.length === 0 || key.length > MAX_PROP_KEY) {
-      return `props keys must be 1 to ${MAX_PROP_KEY} characters long`;
+    if (!key.trim() || key.length > MAX_PROP_KEY) {
+      return `props keys must be 1 to ${MAX_PROP_KEY} characters long and not blank`;
     }
     if (typeof item === 'string') {
       if (item.length > MAX_PROP_VALUE) {
@@ -109,21 +117,32 @@ function IsEventName(options?: ValidationOptions): PropertyDecorator {
           if (!isEvent) return value === undefined;
           return typeof value === 'string' && value.length >= 1 && value.length <= 120;
         },
-        defaultMessage: (args?: ValidationArguments) =>
-          (args?.object as TrackEventDto | undefined)?.type === 'event'
-            ? 'name must be a string of 1 to 120 characters for an event'
-            : 'name is only for custom events (type "event")',
+        defaultMessage: (args?: ValidationArguments) => {
+          if ((args?.object as TrackEventDto | undefined)?.type !== 'event') {
+            return 'name is only for custom events (type "event")';
+          }
+          return args?.value === undefined || args.value === null || args.value === ''
+            ? 'name is required for custom events (type "event") and must not be empty or blank'
+            : 'name must be a string of 1 to 120 characters for an event';
+        },
       },
     },
     options,
   );
 }
 
-/** The body of `POST /track`: one page view or custom event, as the tracker sends it. */
+/**
+ * The body of `POST /track`: one page view or custom event, as the tracker sends it. Fields it
+ * does not declare are dropped (a newer tracker's, or ones a client must never set: addresses,
+ * user agents, times, ids are all the server's).
+ */
+@StripUnknownFields()
 export class TrackEventDto {
+  @IsPresent()
   @IsUUID('all', { message: 'site_id must be a UUID (the data-site-id of your snippet)' })
   site_id!: string;
 
+  @IsPresent()
   @Transform(clean)
   @IsString()
   @MaxLength(2048)
@@ -154,6 +173,7 @@ export class TrackEventDto {
   @Max(100_000)
   screen_height?: number;
 
+  @IsPresent()
   @Transform(clean)
   @IsString()
   @Length(1, 256)
@@ -174,7 +194,7 @@ export class TrackEventDto {
   @IsIn(EVENT_TYPES, { message: 'type must be "pageview" or "event"' })
   type?: EventType;
 
-  @Transform(clean)
+  @Transform(cleanTrimmed)
   @IsEventName()
   name?: string;
 

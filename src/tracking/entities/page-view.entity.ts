@@ -81,7 +81,7 @@ export class PageView {
   @Column({ type: 'varchar', length: 253 })
   hostname!: string;
 
-  /** The URL path, percent-decoded where that gives valid text. */
+  /** The URL path, percent-decoded where that cannot change which page it names. */
   @Column({ type: 'varchar', length: 2048 })
   path!: string;
 
