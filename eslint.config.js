@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // Development scripts: plain Node ESM, outside the TypeScript project.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     // Tests read rows as PostgreSQL returns them (untyped) and assert on them.
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {

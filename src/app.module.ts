@@ -20,7 +20,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     configModule,
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app.logLevel),
+      useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app.logLevel, app.logFormat),
     }),
     CommonModule,
     DatabaseModule,

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import pino from 'pino';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
-import { pinoOptions } from './common/logging.js';
+import { createLogger, prettyLogs } from './common/logging.js';
 import { readEnvironment } from './config/environment.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
+import { announceStart } from './start-banner.js';
 
 async function bootstrap(): Promise<void> {
   const env = readEnvironment();
-  const logger = pino(pinoOptions(env.LOG_LEVEL)).child({ context: 'Bootstrap' });
+  const logger = createLogger(env.LOG_LEVEL, env.LOG_FORMAT).child({ context: 'Bootstrap' });
 
   // Without DATABASE_URL, Trackveil brings its own PostgreSQL; it must outlive the app's pool, so
   // it is started before the app and stopped after it.
@@ -53,7 +53,7 @@ async function bootstrap(): Promise<void> {
   }
 
   await app.listen(env.PORT, env.HOST);
-  logger.info(`Trackveil is listening on http://${env.HOST}:${env.PORT}`);
+  await announceStart(app, logger, prettyLogs(env.LOG_FORMAT));
 }
 
 bootstrap().catch((error: unknown) => {

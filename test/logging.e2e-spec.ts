@@ -17,6 +17,7 @@ describe('logs', () => {
   let db: TestDatabase;
   let server: NodeProcess;
   let baseUrl: string;
+  let port: number;
   let siteId: string;
   let lines: LogLine[];
   const fingerprint = 'fp-log-check-4f9d2c';
@@ -39,7 +40,7 @@ describe('logs', () => {
     const setup = await openDataSource(db.url);
     siteId = (await makeSite(setup)).id;
     await setup.destroy();
-    const port = await freePort();
+    port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     server = new NodeProcess(
       'dist/src/main.js',
@@ -82,6 +83,19 @@ describe('logs', () => {
   afterAll(async () => {
     if (server?.running) await server.stop('SIGKILL', 5_000);
     await db?.drop();
+  });
+
+  it('should announce the start as one JSON line with the address, when stdout is not a terminal', () => {
+    const started = lines.filter((line) => line.msg === 'Trackveil is running.');
+    expect(started).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        listening: `http://127.0.0.1:${port}`,
+        publicUrl: `http://localhost:${port}`,
+        activeSites: 1,
+      }),
+    ]);
+    expect(started[0]).not.toHaveProperty('demoSite');
   });
 
   it('should log a request with the X-Request-Id it was given, its method, path and status', () => {

@@ -20,6 +20,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
 
 const STATUS_TEXT: Partial<Record<number, string>> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   413: 'Payload Too Large',

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import pino, { type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Options as HttpLoggerOptions } from 'pino-http';
-import type { LogLevel } from '../config/environment.js';
+import pretty from 'pino-pretty';
+import type { LogFormat, LogLevel } from '../config/environment.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -41,6 +42,76 @@ export function pinoOptions(level: LogLevel): LoggerOptions {
 }
 
 /**
+ * Whether logs are written for a person rather than a log collector: `LOG_FORMAT=pretty`, or
+ * `auto` (the default) with stdout a terminal. Anything else (a pipe, a file, a container's log
+ * driver) gets JSON lines.
+ */
+export function prettyLogs(
+  format: LogFormat,
+  stdoutIsTerminal: boolean = process.stdout.isTTY === true,
+): boolean {
+  return format === 'pretty' || (format === 'auto' && stdoutIsTerminal);
+}
+
+interface PrettyLine {
+  context?: unknown;
+  req?: { id?: unknown; method?: unknown; path?: unknown };
+  res?: { statusCode?: unknown };
+  responseTime?: unknown;
+  [key: string]: unknown;
+}
+
+/** `[Context] message`, and a request line as `GET /health 200 3 ms (request id)`. */
+function prettyMessage(log: PrettyLine, messageKey: string): string {
+  const context = typeof log.context === 'string' ? `[${log.context}] ` : '';
+  const { req, res } = log;
+  if (req && res) {
+    return `${context}${String(req.method)} ${String(req.path)} ${String(res.statusCode)} ${String(log.responseTime)} ms (${String(req.id)})`;
+  }
+  const message = log[messageKey];
+  return `${context}${typeof message === 'string' ? message : JSON.stringify(message ?? '')}`;
+}
+
+/**
+ * Nest's own start-up lines (a line per module and route): in a terminal they bury what the
+ * reader looks for, so they are shown only from `LOG_LEVEL=debug`. JSON logs keep them.
+ */
+const FRAMEWORK_CHATTER =
+  /"context":"(?:NestFactory|NestApplication|InstanceLoader|RoutesResolver|RouterExplorer)"/;
+
+let prettyStream: DestinationStream | undefined;
+
+/**
+ * One human-readable stream for every logger of the process, written synchronously in this
+ * thread (no worker: lines stay in order with the start banner and survive `process.exit`).
+ */
+function prettyDestination(level: LogLevel): DestinationStream {
+  if (!prettyStream) {
+    const stream = pretty({
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,service,context,req,res,responseTime',
+      singleLine: true,
+      messageFormat: (log, messageKey) => prettyMessage(log, messageKey),
+    });
+    const quiet = level !== 'debug' && level !== 'trace';
+    prettyStream = {
+      write: (line: string) => {
+        if (!(quiet && FRAMEWORK_CHATTER.test(line))) stream.write(line);
+      },
+    };
+  }
+  return prettyStream;
+}
+
+/** The boot logger of `main.ts`; the JSON path is pino's own, untouched by the pretty one. */
+export function createLogger(level: LogLevel, format: LogFormat): Logger {
+  return prettyLogs(format)
+    ? pino(pinoOptions(level), prettyDestination(level))
+    : pino(pinoOptions(level));
+}
+
+/**
  * nestjs-pino provides the application's logger (`Logger`, `PinoLogger`), built from these
  * settings; its own request middleware is mounted on no route. That middleware binds each
  * request's logger to it with AsyncLocalStorage, whose hooks on Node 20 then run for every promise
@@ -50,8 +121,12 @@ export function pinoOptions(level: LogLevel): LoggerOptions {
  * from `RequestLoggerMiddleware` instead, and logs made while handling a request name its
  * `requestId` themselves (the exception filter does).
  */
-export function loggerParams(level: LogLevel): Params {
-  return { pinoHttp: pinoOptions(level), forRoutes: [] };
+export function loggerParams(level: LogLevel, format: LogFormat): Params {
+  const options = pinoOptions(level);
+  return {
+    pinoHttp: prettyLogs(format) ? [options, prettyDestination(level)] : options,
+    forRoutes: [],
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ export const appConfig = registerAs('app', () => {
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     createDemoSite: env.CREATE_DEMO_SITE,
     serveTestPage: env.SERVE_TEST_PAGE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

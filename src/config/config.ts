@@ -2,6 +2,7 @@ import { ConfigModule } from '@nestjs/config';
 import { appConfig } from './app.config.js';
 import { databaseConfig } from './database.config.js';
 import { validateEnvironment } from './environment.js';
+import { metricsConfig } from './metrics.config.js';
 import { trackingConfig } from './tracking.config.js';
 
 /** The configuration of the server and the CLI: environment (and `.env`), validated at start. */
@@ -9,5 +10,5 @@ export const configModule = ConfigModule.forRoot({
   isGlobal: true,
   cache: true,
   validate: validateEnvironment,
-  load: [appConfig, databaseConfig, trackingConfig],
+  load: [appConfig, databaseConfig, trackingConfig, metricsConfig],
 });

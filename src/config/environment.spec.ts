@@ -36,12 +36,15 @@ describe('readEnvironment', () => {
       INGEST_MIN_CONCURRENT_BATCH_SIZE: 12,
       INGEST_MAX_QUEUE: 20_000,
       LOG_LEVEL: 'info',
+      LOG_FORMAT: 'auto',
       CREATE_DEMO_SITE: true,
       SHUTDOWN_TIMEOUT_MS: 15_000,
     });
     expect(env.PUBLIC_URL).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
+    expect(env.METRICS_TOKEN).toBeUndefined();
+    expect(env.METRICS_PORT).toBeUndefined();
   });
 
   it('should turn whole-number variables into numbers', () => {
@@ -87,6 +90,34 @@ describe('readEnvironment', () => {
   it('should refuse an unknown log level, listing the valid ones', () => {
     expect(configurationError({ LOG_LEVEL: 'verbose' }).message).toContain(
       'LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent.',
+    );
+  });
+
+  it('should read LOG_FORMAT regardless of case and refuse an unknown one', () => {
+    expect(readEnvironment({ LOG_FORMAT: ' JSON ' }).LOG_FORMAT).toBe('json');
+    expect(configurationError({ LOG_FORMAT: 'text' }).message).toContain(
+      'LOG_FORMAT must be one of: auto, pretty, json.',
+    );
+  });
+
+  it('should accept a METRICS_TOKEN and refuse a short one without echoing it', () => {
+    const token = 'f'.repeat(32);
+    expect(readEnvironment({ METRICS_TOKEN: token }).METRICS_TOKEN).toBe(token);
+    const { message } = configurationError({ METRICS_TOKEN: 'short-secret' });
+    expect(message).toContain('METRICS_TOKEN must be 16 to 512 characters without spaces');
+    expect(message).not.toContain('short-secret');
+    expect(configurationError({ METRICS_TOKEN: 'has a space in it, so no' }).message).toContain(
+      'METRICS_TOKEN must be',
+    );
+  });
+
+  it('should read METRICS_PORT and refuse one out of range or equal to PORT', () => {
+    expect(readEnvironment({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(configurationError({ METRICS_PORT: '70000' }).message).toContain(
+      'METRICS_PORT must be a whole number between 1 and 65535.',
+    );
+    expect(configurationError({ PORT: '9000', METRICS_PORT: '9000' }).message).toContain(
+      'METRICS_PORT must differ from PORT (both are 9000)',
     );
   });
 

@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   validateSync,
@@ -15,6 +16,9 @@ import proxyAddr from 'proxy-addr';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -156,6 +160,13 @@ export class Environment {
   LOG_LEVEL: LogLevel = 'info';
 
   @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of: ${LOG_FORMATS.join(', ')}.` })
+  LOG_FORMAT: LogFormat = 'auto';
+
+  @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'CREATE_DEMO_SITE must be true or false.' })
   CREATE_DEMO_SITE = true;
@@ -167,7 +178,20 @@ export class Environment {
 
   @IntegerVariable(0, 600_000, 'milliseconds')
   SHUTDOWN_TIMEOUT_MS = 15_000;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,512}$/, {
+    message:
+      'METRICS_TOKEN must be 16 to 512 characters without spaces, such as the output of `openssl rand -hex 32`.',
+  })
+  METRICS_TOKEN?: string;
+
+  @IntegerVariable(1, 65535)
+  METRICS_PORT?: number;
 }
+
+/** Variables whose values never appear in an error message. */
+const SECRET_VARIABLES = new Set(['METRICS_TOKEN']);
 
 /** What `TRUST_PROXY` turns into: Express's `trust proxy` setting. */
 export type TrustProxySetting = boolean | number | string[];
@@ -203,6 +227,7 @@ export function parseTrustProxy(raw: string): TrustProxySetting {
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => {
     const messages = new Set(Object.values(error.constraints ?? {}));
+    if (SECRET_VARIABLES.has(error.property)) return [...messages];
     return [...messages].map((message) => `${message} (got ${JSON.stringify(error.value)})`);
   });
 }
@@ -228,6 +253,11 @@ export function readEnvironment(source: Record<string, unknown> = process.env): 
   if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push(
       `HTTP_HEADERS_TIMEOUT_MS (${env.HTTP_HEADERS_TIMEOUT_MS}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too; raise HTTP_REQUEST_TIMEOUT_MS or lower HTTP_HEADERS_TIMEOUT_MS.`,
+    );
+  }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    problems.push(
+      `METRICS_PORT must differ from PORT (both are ${env.PORT}); unset it to serve /metrics on PORT.`,
     );
   }
   if (problems.length > 0) {

@@ -14,6 +14,8 @@ import {
   HTTP_REQUESTS_TOTAL,
   HttpMetricsMiddleware,
 } from './http-metrics.middleware.js';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsServer } from './metrics-server.js';
 
 interface PgPool {
   totalCount: number;
@@ -23,9 +25,16 @@ interface PgPool {
 }
 
 @Module({
-  imports: [PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } })],
+  imports: [
+    PrometheusModule.register({
+      path: '/metrics',
+      controller: MetricsController,
+      defaultMetrics: { enabled: true },
+    }),
+  ],
   providers: [
     HttpMetricsMiddleware,
+    MetricsServer,
     makeCounterProvider({
       name: HTTP_REQUESTS_TOTAL,
       help: 'HTTP requests by method, route and status.',

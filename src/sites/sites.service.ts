@@ -39,7 +39,15 @@ export interface SiteSummary {
   createdAt: Date;
 }
 
+/** What the start banner says about the sites (see `SitesService.startSummary`). */
+export interface StartSummary {
+  /** The demo site made on the first start, while it still exists and is active. */
+  demoSiteId?: string;
+  activeSites: number;
+}
+
 const DEMO_SITE_LOCK_KEY = 7_391_204_119;
+const DEMO_SITE = { accountName: 'Demo', name: 'Demo site', domain: 'localhost' };
 
 @Injectable()
 export class SitesService implements OnApplicationBootstrap {
@@ -156,6 +164,19 @@ export class SitesService implements OnApplicationBootstrap {
     return `${this.app.publicUrl}/test.html?site=${siteId}`;
   }
 
+  /** The demo site, if it is still there, and how many active sites there are. */
+  async startSummary(): Promise<StartSummary> {
+    const [row]: { demo_site_id: string | null; active_sites: number }[] =
+      await this.dataSource.query(
+        `SELECT (SELECT s.id FROM sites s JOIN accounts a ON a.id = s.account_id
+                  WHERE s.is_active AND a.name = $1 AND s.name = $2 AND s.domain = $3
+                  ORDER BY s.created_at, s.id LIMIT 1) AS demo_site_id,
+                (SELECT count(*)::int FROM sites WHERE is_active) AS active_sites`,
+        [DEMO_SITE.accountName, DEMO_SITE.name, DEMO_SITE.domain],
+      );
+    return { demoSiteId: row.demo_site_id ?? undefined, activeSites: row.active_sites };
+  }
+
   /**
    * On the first start against an empty database, creates a demo site so there is something to
    * paste at once. Replicas starting together serialize on an advisory lock: one creates it.
@@ -167,28 +188,20 @@ export class SitesService implements OnApplicationBootstrap {
         'SELECT EXISTS (SELECT 1 FROM sites) AS exists',
       );
       if (exists) return undefined;
-      const account = await this.accounts.create(em, 'Demo');
+      const account = await this.accounts.create(em, DEMO_SITE.accountName);
       const repository = em.getRepository(Site);
       return repository.save(
         repository.create({
           accountId: account.id,
-          name: 'Demo site',
-          domain: 'localhost',
+          name: DEMO_SITE.name,
+          domain: DEMO_SITE.domain,
           allowedDomains: [],
           fingerprintSalt: randomBytes(32),
           isActive: true,
         }),
       );
     });
-    if (created) {
-      this.logger.log(
-        {
-          siteId: created.id,
-          snippet: this.snippet(created.id),
-          testPage: this.testPageUrl(created.id),
-        },
-        `Created a demo site (${created.id}). Paste this into your pages: ${this.snippet(created.id)} or try it at ${this.testPageUrl(created.id)}`,
-      );
-    }
+    // Its snippet and test page are in the start banner, once the server listens.
+    if (created) this.logger.log({ siteId: created.id }, `Created a demo site (${created.id}).`);
   }
 }

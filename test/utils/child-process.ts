@@ -32,8 +32,11 @@ const TRACKVEIL_VARIABLES = [
   'INGEST_MIN_CONCURRENT_BATCH_SIZE',
   'INGEST_MAX_QUEUE',
   'LOG_LEVEL',
+  'LOG_FORMAT',
   'CREATE_DEMO_SITE',
   'SHUTDOWN_TIMEOUT_MS',
+  'METRICS_TOKEN',
+  'METRICS_PORT',
 ];
 
 /** This process's environment without any Trackveil setting, plus `overrides`. */
