@@ -100,6 +100,17 @@ describe('readEnvironment', () => {
     );
   });
 
+  it('should refuse a bad DATABASE_URL or REDIS_URL without echoing its password', () => {
+    for (const [name, value] of [
+      ['DATABASE_URL', 'mysql://root:pg-Secret-1@db/trackveil'],
+      ['REDIS_URL', 'http://:redis-Secret-2@cache:6379'],
+    ]) {
+      const { message } = configurationError({ [name]: value });
+      expect(message).toContain(`${name} must be`);
+      expect(message).not.toContain('Secret');
+    }
+  });
+
   it('should accept a METRICS_TOKEN and refuse a short one without echoing it', () => {
     const token = 'f'.repeat(32);
     expect(readEnvironment({ METRICS_TOKEN: token }).METRICS_TOKEN).toBe(token);
@@ -166,7 +177,6 @@ describe('readEnvironment', () => {
     (url) => {
       const { message } = configurationError({ REDIS_URL: url });
       expect(message).toContain('REDIS_URL must be a redis:// or rediss:// URL');
-      expect(message).toContain(url);
     },
   );
 

@@ -190,8 +190,8 @@ export class Environment {
   METRICS_PORT?: number;
 }
 
-/** Variables whose values never appear in an error message. */
-const SECRET_VARIABLES = new Set(['METRICS_TOKEN']);
+/** Variables whose values never appear in an error message (URLs may carry a password). */
+const SECRET_VARIABLES = new Set(['METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** What `TRUST_PROXY` turns into: Express's `trust proxy` setting. */
 export type TrustProxySetting = boolean | number | string[];
