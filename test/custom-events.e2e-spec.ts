@@ -91,7 +91,11 @@ describe('POST /track with custom events', () => {
   });
 
   it.each([
-    ['no name', { name: undefined }, 'name must be a string of 1 to 120 characters for an event'],
+    [
+      'no name',
+      { name: undefined },
+      'name is required for custom events (type "event") and must not be empty or blank',
+    ],
     ['a name over 120 characters', { name: 'x'.repeat(121) }, 'name must be a string'],
     ['nested props', { props: { plan: { tier: 'pro' } } }, 'not nested'],
     ['props as an array', { props: ['pro'] }, 'props must be an object'],
