@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { cleanEnv, NodeProcess } from './utils/child-process.js';
 import { openDataSource, waitFor } from './utils/data-source.js';
 import { CHROME_UA, makeEvent, makeSite } from './utils/factories.js';
@@ -71,6 +72,16 @@ describe('logs', () => {
     expect(
       (await track({ ...makeEvent(siteId, { fingerprint }), url: 'nope' }, 'refused-1')).status,
     ).toBe(400);
+    // Credentials and referrer queries, in a stored event and in refused ones.
+    const privateUrls = {
+      url: 'https://log-user:log-pass-7d1@example.com/private',
+      referrer: 'https://ref-user:ref-pass-9c2@mail.example.org/inbox?token=log-token-3e8',
+    };
+    expect((await track(makeEvent(siteId, privateUrls), 'private-1')).status).toBe(202);
+    expect(
+      (await track(makeEvent(siteId, { ...privateUrls, screen_width: -1 }), 'private-2')).status,
+    ).toBe(400);
+    expect((await track(makeEvent(randomUUID(), privateUrls), 'private-3')).status).toBe(404);
 
     const exit = await server.stop('SIGTERM', 15_000);
     expect(exit.code, exit.stderr).toBe(0);
@@ -128,5 +139,8 @@ describe('logs', () => {
     expect(text).not.toContain('203.0.113');
     expect(text).not.toContain(CHROME_UA);
     expect(text).not.toContain('example.com/pricing');
+    for (const secret of ['log-user', 'log-pass', 'ref-user', 'ref-pass', 'log-token', 'inbox']) {
+      expect(text).not.toContain(secret);
+    }
   });
 });
