@@ -390,6 +390,34 @@ describe('GroupCommitQueue', () => {
       await expect(queue.drain()).resolves.toBeUndefined();
     });
 
+    it('should refuse each waiting item at its own deadline, also one submitted later with an earlier one', async () => {
+      const { commit, calls } = deferredCommit<string, string>();
+      const queue = new GroupCommitQueue(commit, options({ timeoutMs: 60_000 }));
+      const busy = track(queue.submit('busy'));
+      await settle();
+      expect(calls).toHaveLength(1);
+
+      const late = track(queue.submit('late', performance.now() + 150));
+      const early = track(queue.submit('early', performance.now() + 40));
+      const patient = track(queue.submit('patient'));
+      await sleep(90);
+      expect(early.status).toBe('rejected');
+      expect(late.status).toBe('pending');
+      await sleep(110);
+      expect(late.status).toBe('rejected');
+      expect(patient.status).toBe('pending');
+      expect(queue.queued).toBe(1);
+
+      calls[0].resolve(['BUSY']);
+      await settle();
+      expect(busy).toMatchObject({ status: 'fulfilled', value: 'BUSY' });
+      expect(calls[1].items).toEqual(['patient']);
+      calls[1].resolve(['PATIENT']);
+      await settle();
+      expect(patient).toMatchObject({ status: 'fulfilled', value: 'PATIENT' });
+      await expect(queue.drain()).resolves.toBeUndefined();
+    });
+
     it("should give a batch's commit the time left to its earliest deadline", async () => {
       const { commit, calls } = deferredCommit<string, string>();
       const queue = new GroupCommitQueue(commit, options());

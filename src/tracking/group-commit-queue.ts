@@ -51,7 +51,6 @@ interface Entry<T, R> {
   item: T;
   /** `performance.now()` by which the item must have its outcome. */
   deadline: number;
-  timer: NodeJS.Timeout | undefined;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
@@ -69,6 +68,13 @@ export class GroupCommitQueue<T, R> {
   private running = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
+  /**
+   * One timer for every waiting item, set for the earliest deadline among them: a timer per item
+   * would cost a timer list per distinct delay on the hot path, for something that happens only
+   * when the database stalls.
+   */
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAt = Infinity;
 
   /**
    * @param commit stores a batch in one transaction and returns one result per item, in order;
@@ -99,9 +105,8 @@ export class GroupCommitQueue<T, R> {
       return Promise.reject(new QueueFullError());
     }
     return new Promise<R>((resolve, reject) => {
-      const entry: Entry<T, R> = { item, deadline, timer: undefined, resolve, reject };
-      entry.timer = setTimeout(() => this.expire(entry), Math.max(0, deadline - performance.now()));
-      this.pending.push(entry);
+      this.pending.push({ item, deadline, resolve, reject });
+      if (deadline < this.expiryAt) this.armExpiry(deadline);
       // The first batch gathers what this turn of the event loop parses; a further one starts
       // as soon as it holds enough items (the commit in flight takes those left over when it ends).
       if (this.running === 0) this.schedule();
@@ -130,7 +135,7 @@ export class GroupCommitQueue<T, R> {
     while (this.running < this.options.maxConcurrentBatches && this.pending.length > 0) {
       if (this.running > 0 && this.pending.length < this.options.minConcurrentBatchSize) return;
       const batch = this.pending.splice(0, this.options.maxBatchSize);
-      for (const entry of batch) clearTimeout(entry.timer);
+      if (this.pending.length === 0) this.disarmExpiry();
       this.running += 1;
       void this.run(batch).finally(() => {
         this.running -= 1;
@@ -143,14 +148,36 @@ export class GroupCommitQueue<T, R> {
     }
   }
 
-  /** Refuses an item still waiting at its deadline. */
-  private expire(entry: Entry<T, R>): void {
-    const index = this.pending.indexOf(entry);
-    if (index === -1) return;
-    this.pending.splice(index, 1);
-    entry.reject(new QueueTimeoutError(this.options.timeoutMs));
-    this.options.onExpired?.(this.pending.length);
-    if (this.running === 0 && this.pending.length === 0) this.notifyIdle();
+  private armExpiry(at: number): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    this.expiryTimer = setTimeout(() => this.expire(), Math.max(0, at - performance.now()));
+  }
+
+  private disarmExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.expiryAt = Infinity;
+  }
+
+  /** Refuses the items still waiting at their deadline, then waits for the next deadline. */
+  private expire(): void {
+    this.disarmExpiry();
+    const now = performance.now();
+    const expired = this.pending.filter((entry) => entry.deadline <= now);
+    if (expired.length > 0) {
+      const waiting = this.pending.filter((entry) => entry.deadline > now);
+      this.pending.splice(0, this.pending.length, ...waiting);
+      for (const entry of expired) entry.reject(new QueueTimeoutError(this.options.timeoutMs));
+      this.options.onExpired?.(this.pending.length);
+    }
+    if (this.pending.length > 0) {
+      this.armExpiry(
+        this.pending.reduce((earliest, e) => Math.min(earliest, e.deadline), Infinity),
+      );
+    } else if (this.running === 0) {
+      this.notifyIdle();
+    }
   }
 
   private async run(entries: Entry<T, R>[]): Promise<void> {
