@@ -1,13 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type Algorithm,
-  hash,
-  type Options,
-  type ParsedHashOptions,
-  parseOptions,
-  verify,
-  type Version,
-} from '@node-rs/argon2';
+import { hash, type Options, type ParsedHashOptions, parseOptions, verify } from '@node-rs/argon2';
 import { CommonPasswordList } from './common-password-list.js';
 
 /**
@@ -20,8 +12,8 @@ import { CommonPasswordList } from './common-password-list.js';
  * `Algorithm` and `Version` are const enums that isolatedModules cannot read, hence the numbers.
  */
 export const ARGON2_OPTIONS = {
-  algorithm: 2 as Algorithm, // Argon2id
-  version: 1 as Version, // 0x13, `v=19` in the PHC string
+  algorithm: 2, // Algorithm.Argon2id
+  version: 1, // Version.V0x13, `v=19` in the PHC string
   memoryCost: 19_456, // KiB
   timeCost: 2,
   parallelism: 1,
@@ -127,8 +119,8 @@ export class PasswordsService {
       return true;
     }
     return (
-      stored.algorithm !== ARGON2_OPTIONS.algorithm ||
-      stored.version !== ARGON2_OPTIONS.version ||
+      Number(stored.algorithm) !== ARGON2_OPTIONS.algorithm ||
+      Number(stored.version) !== ARGON2_OPTIONS.version ||
       stored.memoryCost !== ARGON2_OPTIONS.memoryCost ||
       stored.timeCost !== ARGON2_OPTIONS.timeCost ||
       stored.parallelism !== ARGON2_OPTIONS.parallelism ||
