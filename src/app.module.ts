@@ -11,6 +11,7 @@ import { configModule } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PasswordsModule } from './passwords/passwords.module.js';
 import { SitesModule } from './sites/sites.module.js';
 import { TrackerScriptModule } from './tracker-script/tracker-script.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
@@ -27,6 +28,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     MetricsModule,
     HealthModule,
     SitesModule,
+    PasswordsModule,
     TrackingModule,
     TrackerScriptModule,
   ],
