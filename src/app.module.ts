@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
 import { loggerParams } from './common/logging.js';
@@ -24,6 +25,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
       useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app.logLevel, app.logFormat),
     }),
     CommonModule,
+    AuthModule,
     DatabaseModule,
     MetricsModule,
     HealthModule,

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { useResolvedClientAddress } from './common/client-address.js';
 import { applyHttpTimeouts } from './common/http-timeouts.js';
+import { serveOpenApi } from './common/openapi.js';
 import { appConfig } from './config/app.config.js';
 
 /**
@@ -16,5 +17,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   useResolvedClientAddress(app);
   applyHttpTimeouts(app.getHttpServer(), config.http);
   app.disable('x-powered-by');
+  serveOpenApi(app);
   return app;
 }

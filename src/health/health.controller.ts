@@ -1,11 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth/public.decorator.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 
 /**
  * Probes for load balancers and Kubernetes. Their bodies say which check is up or down and
  * nothing else: no host, port, user, database name or driver error.
  */
+@ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -16,6 +20,7 @@ export class HealthController {
   /** 200 when PostgreSQL answers within `HEALTH_TIMEOUT_MS`, 503 otherwise. */
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Whether PostgreSQL answers within HEALTH_TIMEOUT_MS' })
   check(): Promise<HealthCheckResult> {
     return this.checkDatabase();
   }
@@ -23,6 +28,7 @@ export class HealthController {
   /** Liveness: the process serves requests. Never looks at the database, so a database outage does not restart every replica. */
   @Get('live')
   @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process serves requests (the database is not checked)' })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
@@ -30,6 +36,7 @@ export class HealthController {
   /** Readiness: this replica can store events. */
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: this replica can store events' })
   ready(): Promise<HealthCheckResult> {
     return this.checkDatabase();
   }

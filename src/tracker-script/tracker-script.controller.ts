@@ -1,6 +1,15 @@
 import { Controller, Get, HttpStatus, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import {
+  ApiNotFoundResponse,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Public } from '../auth/public.decorator.js';
+import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
 import { appConfig } from '../config/app.config.js';
 import {
   type StaticAsset,
@@ -11,7 +20,17 @@ import {
 /** Browsers may use a copy for an hour and keep serving it for a day while they refresh it. */
 const CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400';
 
+const SCRIPT = {
+  description: 'The script, gzipped when the client accepts it, with an ETag and Cache-Control.',
+  content: { 'application/javascript': { schema: { type: 'string' as const } } },
+};
+const NOT_MODIFIED = {
+  description: 'The `If-None-Match` ETag matches: the cached copy is current.',
+};
+
 /** Serves the tracker script to browsers (and to a CDN in front), and the test page. */
+@ApiTags('tracker')
+@Public()
 @Controller()
 export class TrackerScriptController {
   constructor(
@@ -20,17 +39,29 @@ export class TrackerScriptController {
   ) {}
 
   @Get('tracker.js')
+  @ApiOperation({ summary: 'The tracker script, readable' })
+  @ApiOkResponse(SCRIPT)
+  @ApiNotModifiedResponse(NOT_MODIFIED)
   readable(@Req() req: Request, @Res() res: Response): void {
     this.sendScript('tracker.js', req, res);
   }
 
   @Get('tracker.min.js')
+  @ApiOperation({ summary: 'The tracker script, minified (the one the snippet loads)' })
+  @ApiOkResponse(SCRIPT)
+  @ApiNotModifiedResponse(NOT_MODIFIED)
   minified(@Req() req: Request, @Res() res: Response): void {
     this.sendScript('tracker.min.js', req, res);
   }
 
   /** A page to try the snippet by hand: `/test.html?site=<site id>`. */
   @Get('test.html')
+  @ApiOperation({ summary: 'A page to try the snippet by hand: /test.html?site=<site id>' })
+  @ApiOkResponse({
+    description: 'The test page.',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'SERVE_TEST_PAGE is false.' })
   testPage(@Req() req: Request, @Res() res: Response): void {
     if (!this.app.serveTestPage)
       throw new NotFoundException('The test page is turned off (SERVE_TEST_PAGE=false).');

@@ -1,3 +1,4 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -11,6 +12,8 @@ export interface TestAppOptions {
   /** Environment variables for this app, on top of the test defaults. */
   env?: Record<string, string>;
   clock?: Clock;
+  /** Modules and controllers added beside `AppModule` (test-only routes, Nest's discovery). */
+  extra?: Pick<ModuleMetadata, 'imports' | 'controllers'>;
 }
 
 const TEST_ENV: Record<string, string> = {
@@ -28,7 +31,10 @@ const TEST_ENV: Record<string, string> = {
  */
 export async function createTestApp(options: TestAppOptions): Promise<NestExpressApplication> {
   Object.assign(process.env, TEST_ENV, { DATABASE_URL: options.databaseUrl }, options.env);
-  const builder = Test.createTestingModule({ imports: [AppModule] });
+  const builder = Test.createTestingModule({
+    imports: [AppModule, ...(options.extra?.imports ?? [])],
+    controllers: options.extra?.controllers ?? [],
+  });
   if (options.clock) builder.overrideProvider(Clock).useValue(options.clock);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });

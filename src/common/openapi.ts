@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+export const OPENAPI_UI_PATH = 'api/docs';
+export const OPENAPI_JSON_PATH = 'api/docs-json';
+
+/** The version in the project's package.json (the nearest one above this file). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('Cannot find the Trackveil package.json.');
+    dir = parent;
+  }
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+/** The OpenAPI document of every route, built from the controllers' decorators. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Trackveil')
+    .setDescription(
+      'Self-hosted, privacy-friendly website visitor analytics. Errors answer `{ statusCode, error, message, requestId }`.',
+    )
+    .setVersion(packageVersion())
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * Serves the Swagger UI at `/api/docs` and the document at `/api/docs-json`. They are Express
+ * routes beside Nest's router, so `AccessGuard` does not see them: they are public. The document
+ * describes routes, never data, and hiding it would not protect a route. It is built on the first
+ * request, not at start.
+ */
+export function serveOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(OPENAPI_UI_PATH, app, () => buildOpenApiDocument(app), {
+    raw: ['json'],
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    customSiteTitle: 'Trackveil API',
+  });
+}
