@@ -1,22 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { projectRoot } from './project-files.js';
 
 export const OPENAPI_UI_PATH = 'api/docs';
 export const OPENAPI_JSON_PATH = 'api/docs-json';
 
-/** The version in the project's package.json (the nearest one above this file). */
+/** The version in the project's package.json. */
 function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the Trackveil package.json.');
-    dir = parent;
-  }
-  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string })
-    .version;
+  return (
+    JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }
 
 /** The OpenAPI document of every route, built from the controllers' decorators. */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readShippedFile } from '../common/project-files.js';
 
 /**
  * The list, beside this module: in `src/` for the tests, and in `dist/`, where `npm run build`
@@ -26,15 +26,7 @@ export class CommonPasswordList {
 
   /** Reads the list once; a missing or empty file stops the start with the reason. */
   static fromFile(path = COMMON_PASSWORDS_FILE): CommonPasswordList {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new Error(
-        `Cannot read the common password list ${path} (${(error as Error).message}). Run \`npm run build\`, which copies it beside the compiled code.`,
-        { cause: error },
-      );
-    }
+    const text = readShippedFile(path, 'common password list');
     if (text.trim() === '') {
       throw new Error(
         `The common password list ${path} is empty. Restore it from the repository; SOURCE.md beside it says where it comes from.`,

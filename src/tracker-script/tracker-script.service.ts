@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Injectable, Logger } from '@nestjs/common';
+import { projectRoot } from '../common/project-files.js';
 
 export const TRACKER_FILES = ['tracker.js', 'tracker.min.js'] as const;
 export type TrackerFile = (typeof TRACKER_FILES)[number];
@@ -13,17 +13,6 @@ export interface StaticAsset {
   /** The same body gzip-compressed (level 9), for clients that accept it. */
   gzipped: Buffer;
   etag: string;
-}
-
-/** The project root: the nearest folder above this file that holds package.json. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the Trackveil project root.');
-    dir = parent;
-  }
-  return dir;
 }
 
 function asset(body: Buffer): StaticAsset {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { domainToASCII, fileURLToPath } from 'node:url';
 import { parseUrl } from '../page-url.js';
+import { readShippedFile } from '../../common/project-files.js';
 
 /**
  * The list, beside this module: in `src/` for the tests, and in `dist/`, where `npm run build`
@@ -42,15 +42,7 @@ export class ReferrerSpamList {
 
   /** Reads and checks the list; a missing or malformed file stops the start with the reason. */
   static fromFile(path = REFERRER_SPAM_FILE): ReferrerSpamList {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new Error(
-        `Cannot read the referrer spam list ${path} (${(error as Error).message}). Run \`npm run build\`, which copies it beside the compiled code.`,
-        { cause: error },
-      );
-    }
+    const text = readShippedFile(path, 'referrer spam list');
     try {
       return new ReferrerSpamList(parseSpamDomains(text));
     } catch (error) {

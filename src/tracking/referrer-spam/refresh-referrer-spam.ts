@@ -1,9 +1,9 @@
 // `npm run refresh:referrer-spam [-- <url or file>]`: replaces spammers.txt with the current
 // upstream list, after checking it, and dates the change in SOURCE.md.
-import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../../common/project-files.js';
 import { parseSpamDomains } from './referrer-spam-list.js';
 
 export const UPSTREAM_URL =
@@ -115,13 +115,7 @@ async function replaceFile(path: string, text: string): Promise<void> {
 
 /** The source folder of the list (this script runs from `dist/`, the list is edited in `src/`). */
 function sourceDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the Trackveil project root.');
-    dir = parent;
-  }
-  return join(dir, 'src/tracking/referrer-spam');
+  return join(projectRoot(), 'src/tracking/referrer-spam');
 }
 
 async function main(argv: string[]): Promise<void> {
