@@ -59,6 +59,7 @@ async function describeSchema(dataSource: DataSource): Promise<Record<string, st
 const APP_TABLES = [
   'accounts',
   'events',
+  'memberships',
   'page_views',
   'received_events',
   'sessions',
@@ -317,12 +318,164 @@ describe('database schema', () => {
 
     it('should refuse a user whose e-mail address is not lowercase', async () => {
       expect(
-        await failure(
-          dataSource.query(`INSERT INTO users (account_id, email) VALUES ($1, 'Ann@Example.com')`, [
-            accountId,
-          ]),
-        ),
+        await failure(dataSource.query(`INSERT INTO users (email) VALUES ('Ann@Example.com')`)),
       ).toEqual({ code: '23514', constraint: 'CHK_users_email_format' });
+    });
+
+    it('should refuse a second user with the same e-mail address', async () => {
+      await dataSource.query(`INSERT INTO users (email) VALUES ('same@example.com')`);
+      expect(
+        await failure(dataSource.query(`INSERT INTO users (email) VALUES ('same@example.com')`)),
+      ).toEqual({ code: '23505', constraint: 'UQ_users_email' });
+      const rows: unknown[] = await dataSource.query(
+        `SELECT 1 FROM users WHERE email = 'same@example.com'`,
+      );
+      expect(rows).toHaveLength(1);
+    });
+
+    it.each([['member'], ['Owner'], ['']])(
+      'should refuse a membership with the role %j',
+      async (role) => {
+        const [{ id: userId }]: { id: string }[] = await dataSource.query(
+          `INSERT INTO users (email) VALUES ($1) RETURNING id`,
+          [`role-${randomUUID()}@example.com`],
+        );
+        expect(
+          await failure(
+            dataSource.query(
+              `INSERT INTO memberships (account_id, user_id, role) VALUES ($1, $2, $3)`,
+              [accountId, userId, role],
+            ),
+          ),
+        ).toEqual({ code: '23514', constraint: 'CHK_memberships_role' });
+      },
+    );
+
+    it('should refuse a second membership of the same user in the same account', async () => {
+      const [{ id: userId }]: { id: string }[] = await dataSource.query(
+        `INSERT INTO users (email) VALUES ($1) RETURNING id`,
+        [`twice-${randomUUID()}@example.com`],
+      );
+      const insert = (role: string) =>
+        dataSource.query(
+          `INSERT INTO memberships (account_id, user_id, role) VALUES ($1, $2, $3)`,
+          [accountId, userId, role],
+        );
+      await insert('viewer');
+      expect(await failure(insert('admin'))).toEqual({
+        code: '23505',
+        constraint: 'PK_memberships',
+      });
+    });
+
+    it('should delete the memberships of a deleted user and of a deleted account, not the other side', async () => {
+      const other = await makeSite(dataSource);
+      const [{ id: userId }]: { id: string }[] = await dataSource.query(
+        `INSERT INTO users (email) VALUES ($1) RETURNING id`,
+        [`cascade-${randomUUID()}@example.com`],
+      );
+      const [{ id: keptUserId }]: { id: string }[] = await dataSource.query(
+        `INSERT INTO users (email) VALUES ($1) RETURNING id`,
+        [`kept-${randomUUID()}@example.com`],
+      );
+      await dataSource.query(
+        `INSERT INTO memberships (account_id, user_id, role)
+         VALUES ($1, $2, 'owner'), ($3, $2, 'viewer'), ($3, $4, 'admin')`,
+        [accountId, userId, other.accountId, keptUserId],
+      );
+      const memberships = async (): Promise<string[]> =>
+        (
+          await dataSource.query<{ line: string }[]>(
+            `SELECT u.email || ' ' || m.role AS line FROM memberships m JOIN users u ON u.id = m.user_id
+              WHERE m.user_id IN ($1, $2) ORDER BY 1`,
+            [userId, keptUserId],
+          )
+        ).map((row) => row.line);
+      expect(await memberships()).toHaveLength(3);
+
+      await dataSource.query('DELETE FROM users WHERE id = $1', [userId]);
+      expect(await memberships()).toEqual([expect.stringMatching(/^kept-.* admin$/)]);
+
+      await dataSource.query('DELETE FROM accounts WHERE id = $1', [other.accountId]);
+      expect(await memberships()).toEqual([]);
+      const users: unknown[] = await dataSource.query('SELECT 1 FROM users WHERE id = $1', [
+        keptUserId,
+      ]);
+      expect(users).toHaveLength(1);
+    });
+  });
+
+  describe('the AccountMemberships migration', () => {
+    let db: TestDatabase;
+    let dataSource: DataSource;
+    const previous = MIGRATION_NAMES.indexOf('AccountMemberships1764676800000') - 1;
+
+    beforeAll(async () => {
+      db = await createEmptyDatabase();
+      dataSource = await openDataSource(db.url);
+    });
+
+    afterAll(async () => {
+      await dataSource?.destroy();
+      await db?.drop();
+    });
+
+    it('should carry each existing user over as a member of its account, and back on down()', async () => {
+      expect(previous).toBeGreaterThanOrEqual(0);
+      await runMigrations(dataSource);
+      // Back to the schema before it, where users.account_id and users.role exist.
+      while ((await appliedMigrations(dataSource)).length > previous + 1) {
+        await dataSource.undoLastMigration({ transaction: 'each' });
+      }
+      expect(await appliedMigrations(dataSource)).toEqual(MIGRATION_NAMES.slice(0, previous + 1));
+
+      const [{ id: accountId }]: { id: string }[] = await dataSource.query(
+        `INSERT INTO accounts (name) VALUES ('Carried over') RETURNING id`,
+      );
+      const users: { id: string; email: string }[] = await dataSource.query(
+        `INSERT INTO users (account_id, email, name, role)
+         VALUES ($1, 'owner@example.com', 'Olive', 'owner'), ($1, 'member@example.com', NULL, 'member')
+         RETURNING id, email`,
+        [accountId],
+      );
+      const idOf = (email: string) => users.find((user) => user.email === email)?.id;
+
+      await runMigrations(dataSource);
+      expect(await appliedMigrations(dataSource)).toEqual(MIGRATION_NAMES);
+      const memberships: { user_id: string; account_id: string; role: string }[] =
+        await dataSource.query('SELECT user_id, account_id, role FROM memberships ORDER BY role');
+      expect(memberships).toEqual([
+        { user_id: idOf('owner@example.com'), account_id: accountId, role: 'owner' },
+        { user_id: idOf('member@example.com'), account_id: accountId, role: 'viewer' },
+      ]);
+      const carried: { email: string; name: string | null; password_hash: string | null }[] =
+        await dataSource.query('SELECT email, name, password_hash FROM users ORDER BY email');
+      expect(carried).toEqual([
+        { email: 'member@example.com', name: null, password_hash: null },
+        { email: 'owner@example.com', name: 'Olive', password_hash: null },
+      ]);
+      expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      const restored: { id: string; account_id: string; role: string }[] = await dataSource.query(
+        'SELECT id, account_id, role FROM users ORDER BY email',
+      );
+      expect(restored).toEqual([
+        { id: idOf('member@example.com'), account_id: accountId, role: 'member' },
+        { id: idOf('owner@example.com'), account_id: accountId, role: 'owner' },
+      ]);
+      expect(await publicTables(dataSource)).not.toContain('memberships');
+    });
+
+    it('should refuse to revert while a user belongs to no account, changing nothing', async () => {
+      await runMigrations(dataSource);
+      await dataSource.query(`INSERT INTO users (email) VALUES ('alone@example.com')`);
+
+      await expect(dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(
+        /alone@example\.com/,
+      );
+      expect(await appliedMigrations(dataSource)).toEqual(MIGRATION_NAMES);
+      expect(await publicTables(dataSource)).toContain('memberships');
     });
   });
 });

@@ -16,6 +16,11 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   event_not_storable: HttpStatus.BAD_REQUEST,
   ingest_overloaded: HttpStatus.SERVICE_UNAVAILABLE,
   ingest_timeout: HttpStatus.SERVICE_UNAVAILABLE,
+  invalid_email: HttpStatus.BAD_REQUEST,
+  invalid_name: HttpStatus.BAD_REQUEST,
+  password_refused: HttpStatus.BAD_REQUEST,
+  email_taken: HttpStatus.CONFLICT,
+  membership_exists: HttpStatus.CONFLICT,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {
@@ -23,6 +28,7 @@ const STATUS_TEXT: Partial<Record<number, string>> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',

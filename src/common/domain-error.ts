@@ -4,7 +4,12 @@ export type DomainErrorCode =
   | 'origin_not_allowed'
   | 'event_not_storable'
   | 'ingest_overloaded'
-  | 'ingest_timeout';
+  | 'ingest_timeout'
+  | 'invalid_email'
+  | 'invalid_name'
+  | 'password_refused'
+  | 'email_taken'
+  | 'membership_exists';
 
 export class DomainError extends Error {
   constructor(

@@ -6,6 +6,7 @@ import { Site } from '../sites/entities/site.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
 import { PageView } from '../tracking/entities/page-view.entity.js';
 import { ReceivedEvent } from '../tracking/entities/received-event.entity.js';
+import { Membership } from '../users/entities/membership.entity.js';
 import { User } from '../users/entities/user.entity.js';
 import { Visitor } from '../visitors/entities/visitor.entity.js';
 import { InitialSchema1764072000000 } from '../../migrations/1764072000000-InitialSchema.js';
@@ -15,11 +16,13 @@ import { ReceiptRetention1764331200000 } from '../../migrations/1764331200000-Re
 import { TriggerJoinPlans1764417600000 } from '../../migrations/1764417600000-TriggerJoinPlans.js';
 import { TriggerEmptyBatches1764504000000 } from '../../migrations/1764504000000-TriggerEmptyBatches.js';
 import { FingerprintHashCheck1764590400000 } from '../../migrations/1764590400000-FingerprintHashCheck.js';
+import { AccountMemberships1764676800000 } from '../../migrations/1764676800000-AccountMemberships.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
   Account,
   User,
+  Membership,
   Site,
   Visitor,
   Session,
@@ -37,6 +40,7 @@ export const MIGRATIONS = [
   TriggerJoinPlans1764417600000,
   TriggerEmptyBatches1764504000000,
   FingerprintHashCheck1764590400000,
+  AccountMemberships1764676800000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -25,7 +25,7 @@ export interface CreateSiteInput {
   /** The account to create the site in, by name; created when it does not exist. */
   accountName?: string;
   allowedDomains?: string[];
-  /** Creates the account's owner with this e-mail address, when given. */
+  /** Makes this e-mail address an owner of the account (creating the user if missing), when given. */
   ownerEmail?: string;
 }
 
@@ -107,11 +107,7 @@ export class SitesService implements OnApplicationBootstrap {
         (await this.accounts.findByName(em, accountName)) ??
         (await this.accounts.create(em, accountName));
       if (input.ownerEmail) {
-        await this.users.create(em, {
-          accountId: account.id,
-          email: input.ownerEmail,
-          role: 'owner',
-        });
+        await this.users.ensureOwner(em, account.id, input.ownerEmail);
       }
       const repository = em.getRepository(Site);
       const site = await repository.save(

@@ -4,36 +4,23 @@ import {
   CreateDateColumn,
   Entity,
   Index,
-  JoinColumn,
-  ManyToOne,
+  OneToMany,
   PrimaryGeneratedColumn,
   type Relation,
   UpdateDateColumn,
 } from 'typeorm';
-import { Account } from '../../accounts/entities/account.entity.js';
+import { Membership } from './membership.entity.js';
 
-export const USER_ROLES = ['owner', 'admin', 'member'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
-
-/** A person with access to an account. Authentication arrives with the dashboard. */
+/** A person; the accounts they may reach, and their role in each, are their memberships. */
 @Entity('users')
 @Index('UQ_users_email', ['email'], { unique: true })
-@Index('IDX_users_account_id', ['accountId'])
 @Check(
   'CHK_users_email_format',
   "char_length(email) BETWEEN 3 AND 320 AND email = lower(email) AND position('@' in email) > 1",
 )
-@Check('CHK_users_role', "role IN ('owner', 'admin', 'member')")
 export class User {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_users' })
   id!: string;
-
-  @Column({ type: 'uuid' })
-  accountId!: string;
-
-  @ManyToOne(() => Account, { onDelete: 'CASCADE', nullable: false })
-  @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'FK_users_account_id' })
-  account?: Relation<Account>;
 
   /** Stored lower-cased; unique across Trackveil. */
   @Column({ type: 'varchar', length: 320 })
@@ -42,8 +29,16 @@ export class User {
   @Column({ type: 'varchar', length: 200, nullable: true })
   name!: string | null;
 
-  @Column({ type: 'varchar', length: 16, default: 'member' })
-  role!: UserRole;
+  /**
+   * An argon2id PHC string; null for a user who has not set a password yet (an owner the CLI
+   * named with `sites create --owner-email`). Not selected unless asked for, so it cannot leak
+   * through a query that did not mean to read it.
+   */
+  @Column({ type: 'text', nullable: true, select: false })
+  passwordHash!: string | null;
+
+  @OneToMany(() => Membership, (membership) => membership.user)
+  memberships?: Relation<Membership[]>;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
