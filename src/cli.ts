@@ -1,10 +1,17 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AccountsService } from './accounts/accounts.service.js';
 import { CliModule } from './cli/cli.module.js';
+import { promptHidden, readPasswordLine } from './cli/read-password.js';
+import { DomainError } from './common/domain-error.js';
 import { readEnvironment } from './config/environment.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
 import { SitesService } from './sites/sites.service.js';
+import { MEMBERSHIP_ROLES, type MembershipRole } from './users/entities/membership.entity.js';
+import { PasswordRefusedError, UsersService } from './users/users.service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -18,12 +25,116 @@ Commands:
         --owner-email <email>      Also create the account's owner user.
   sites list [--json]
       Lists every site with its id.
+  users create --email <email> [options]
+      Creates a user with a password (at least 15 characters, not a common one).
+        --name <name>              The user's name.
+        --account <name or id>     Also make the user a member of this account, with
+        --role owner|admin|viewer  this role (both or neither).
+        --password-stdin           Read the password from the first line of standard input
+                                   (for scripts). Without it, the password is asked for at the
+                                   terminal. It is never taken as an argument: that would
+                                   leave it in the shell history.
+  users list [--json]
+      Lists every user, the accounts they belong to and their role in each.
 
-The database is the one the server uses: DATABASE_URL, or the embedded PostgreSQL.`;
+The database is the one the server uses: DATABASE_URL, or the embedded PostgreSQL.
+Exit status: 0 done, 2 the command or its input was refused (nothing changed), 1 another failure.`;
+
+const COMMANDS = ['sites create', 'sites list', 'users create', 'users list'];
 
 class UsageError extends Error {}
 
+/** Input the services refused; the message says why, the usage would only hide it. */
+class RefusedError extends Error {}
+
+interface UserCreateOptions {
+  email: string;
+  name?: string;
+  account?: string;
+  role?: MembershipRole;
+  passwordStdin: boolean;
+}
+
+async function readNewPassword(passwordStdin: boolean): Promise<string> {
+  if (passwordStdin) return readPasswordLine();
+  if (!process.stdin.isTTY) {
+    throw new UsageError(
+      'users create needs a password: type it at a terminal, or pipe it with --password-stdin.',
+    );
+  }
+  const password = await promptHidden('Password: ');
+  if ((await promptHidden('Password again: ')) !== password) {
+    throw new RefusedError('The two passwords differ; no user was created. Run the command again.');
+  }
+  return password;
+}
+
+async function createUser(
+  users: UsersService,
+  accounts: AccountsService,
+  dataSource: DataSource,
+  options: UserCreateOptions,
+): Promise<void> {
+  let membership: { accountId: string; role: MembershipRole } | undefined;
+  let accountName = '';
+  if (options.account !== undefined && options.role !== undefined) {
+    const found = await accounts.findByNameOrId(dataSource.manager, options.account);
+    if (found.length === 0) {
+      throw new RefusedError(
+        `No account has the name or id "${options.account}"; see the accounts with: npm run cli -- sites list`,
+      );
+    }
+    if (found.length > 1) {
+      throw new RefusedError(
+        `${found.length} accounts are named "${options.account}"; give the id of one instead: ${found.map((account) => account.id).join(', ')}.`,
+      );
+    }
+    membership = { accountId: found[0].id, role: options.role };
+    accountName = found[0].name;
+  }
+  const password = await readNewPassword(options.passwordStdin);
+  const user = await users.create({
+    email: options.email,
+    name: options.name,
+    password,
+    membership,
+  });
+  process.stdout.write(
+    `Created user ${user.email} (${user.id}).\n` +
+      (membership ? `Role in account "${accountName}": ${membership.role}.\n` : ''),
+  );
+}
+
+async function listUsers(users: UsersService, json: boolean): Promise<void> {
+  const list = await users.list();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return;
+  }
+  if (list.length === 0) {
+    process.stdout.write(
+      'No users yet. Create one with: npm run cli -- users create --email you@example.com\n',
+    );
+    return;
+  }
+  for (const user of list) {
+    const name = user.name === null ? '' : ` (${user.name})`;
+    const password = user.hasPassword ? '' : ' [no password yet]';
+    process.stdout.write(`${user.id}  ${user.email}${name}${password}\n`);
+    for (const membership of user.memberships) {
+      process.stdout.write(
+        `  ${membership.role} of "${membership.accountName}" (${membership.accountId})\n`,
+      );
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
+    throw new UsageError(
+      'A password is never taken as an argument: it would stay in the shell history. Type it when asked, or pipe it with --password-stdin.',
+    );
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -33,6 +144,9 @@ async function main(argv: string[]): Promise<void> {
       'allowed-domain': { type: 'string', multiple: true },
       account: { type: 'string' },
       'owner-email': { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -42,8 +156,20 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (command !== 'sites create' && command !== 'sites list') {
+  if (!COMMANDS.includes(command)) {
     throw new UsageError(`Unknown command "${command}".`);
+  }
+  if (command === 'users create') {
+    if (!values.email) throw new UsageError('users create needs --email.');
+    if ((values.account === undefined) !== (values.role === undefined)) {
+      throw new UsageError('users create takes --account and --role together, or neither.');
+    }
+    if (
+      values.role !== undefined &&
+      !(MEMBERSHIP_ROLES as readonly string[]).includes(values.role)
+    ) {
+      throw new UsageError(`--role must be one of ${MEMBERSHIP_ROLES.join(', ')}.`);
+    }
   }
   if (command === 'sites create' && (!values.name || !values.domain)) {
     throw new UsageError('sites create needs --name and --domain.');
@@ -65,7 +191,22 @@ async function main(argv: string[]): Promise<void> {
   });
   try {
     const sites = context.get(SitesService);
-    if (command === 'sites create') {
+    if (command === 'users create') {
+      await createUser(
+        context.get(UsersService),
+        context.get(AccountsService),
+        context.get<DataSource>(getDataSourceToken()),
+        {
+          email: values.email as string,
+          name: values.name,
+          account: values.account,
+          role: values.role as MembershipRole | undefined,
+          passwordStdin: values['password-stdin'] === true,
+        },
+      );
+    } else if (command === 'users list') {
+      await listUsers(context.get(UsersService), values.json === true);
+    } else if (command === 'sites create') {
       const site = await sites.create({
         name: values.name as string,
         domain: values.domain as string,
@@ -115,9 +256,19 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message}\n`);
+    if (error instanceof PasswordRefusedError) {
+      process.stderr.write(
+        `The password was refused; no user was created:\n${error.refusals
+          .map((refusal) => `  - ${refusal.message}\n`)
+          .join('')}`,
+      );
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`${message}\n`);
+    }
     if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    const refused =
+      error instanceof UsageError || error instanceof RefusedError || error instanceof DomainError;
+    process.exit(refused ? 2 : 1);
   },
 );

@@ -1,9 +1,37 @@
+import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { cleanEnv, runNode } from './utils/child-process.js';
+import { cleanEnv, type Finished, REPO_ROOT, runNode } from './utils/child-process.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
 
 const CLI = 'dist/src/cli.js';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+const PASSWORD = 'plum kettle orbit lantern 42';
+
+/** `node dist/src/cli.js <args>` with `input` on its standard input (a pipe, not a terminal). */
+function runWithInput(
+  args: string[],
+  input: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The CLI did not exit within ${timeoutMs} ms.\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
 
 describe('the command line (node dist/src/cli.js)', () => {
   let db: TestDatabase;
@@ -98,6 +126,163 @@ describe('the command line (node dist/src/cli.js)', () => {
     expect(result.stderr).toContain('sites create --name <name> --domain <domain>');
     const { rows } = await client.query('SELECT count(*)::int AS n FROM sites');
     expect(rows[0].n).toBe(1);
+  });
+
+  describe('users', () => {
+    const countUsers = async (): Promise<number> =>
+      (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0].n;
+
+    it('should create a user with a password piped through --password-stdin, as a member of an account, storing only an argon2id hash', async () => {
+      const result = await runWithInput(
+        [
+          'users',
+          'create',
+          '--email',
+          ' Dana@Example.com',
+          '--name',
+          'Dana',
+          '--account',
+          'My Blog',
+          '--role',
+          'admin',
+          '--password-stdin',
+        ],
+        `${PASSWORD}\nignored second line\n`,
+        env,
+      );
+
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('Created user dana@example.com');
+      expect(result.stdout).toContain('Role in account "My Blog": admin.');
+      expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+      const { rows } = await client.query(
+        `SELECT u.email, u.name, u.password_hash, a.name AS account, m.role
+           FROM users u JOIN memberships m ON m.user_id = u.id JOIN accounts a ON a.id = m.account_id`,
+      );
+      expect(rows).toEqual([
+        {
+          email: 'dana@example.com',
+          name: 'Dana',
+          password_hash: expect.stringMatching(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/),
+          account: 'My Blog',
+          role: 'admin',
+        },
+      ]);
+      expect(rows[0].password_hash).not.toContain(PASSWORD);
+    });
+
+    it('should list the user with its role in the account, never its hash, as text and as JSON', async () => {
+      const text = await cli('users', 'list');
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('dana@example.com (Dana)');
+      expect(text.stdout).toContain('admin of "My Blog"');
+      expect(text.stdout).not.toContain('argon2');
+
+      const json = await cli('users', 'list', '--json');
+      expect(json.code, json.stderr).toBe(0);
+      expect(json.stdout).not.toContain('argon2');
+      expect(JSON.parse(json.stdout)).toEqual([
+        expect.objectContaining({
+          email: 'dana@example.com',
+          name: 'Dana',
+          hasPassword: true,
+          memberships: [expect.objectContaining({ accountName: 'My Blog', role: 'admin' })],
+        }),
+      ]);
+    });
+
+    it('should refuse a short, common password with every reason and exit 2, creating no user', async () => {
+      const before = await countUsers();
+      const result = await runWithInput(
+        ['users', 'create', '--email', 'eve@example.com', '--password-stdin'],
+        'password\n',
+        env,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('The password was refused');
+      expect(result.stderr).toMatch(/has 8 characters; use at least 15/);
+      expect(result.stderr).toMatch(/common/i);
+      expect(result.stderr.match(/^ {2}- /gm)).toHaveLength(2);
+      expect(await countUsers()).toBe(before);
+    });
+
+    it('should refuse a second user with the same e-mail address and exit 2, keeping the first', async () => {
+      const result = await runWithInput(
+        ['users', 'create', '--email', 'DANA@example.com', '--password-stdin'],
+        `${PASSWORD} too\n`,
+        env,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('dana@example.com already exists');
+      const { rows } = await client.query(
+        `SELECT name FROM users WHERE email = 'dana@example.com'`,
+      );
+      expect(rows).toEqual([{ name: 'Dana' }]);
+    });
+
+    it('should refuse a password given as an argument, exit 2 and say why', async () => {
+      const before = await countUsers();
+      const result = await cli(
+        'users',
+        'create',
+        '--email',
+        'fay@example.com',
+        '--password',
+        PASSWORD,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('never taken as an argument');
+      expect(result.stderr).toContain('--password-stdin');
+      expect(await countUsers()).toBe(before);
+    });
+
+    it('should refuse --account without --role, and an unknown role, with the usage', async () => {
+      const withoutRole = await cli(
+        'users',
+        'create',
+        '--email',
+        'g@example.com',
+        '--account',
+        'My Blog',
+      );
+      expect(withoutRole.code).toBe(2);
+      expect(withoutRole.stderr).toContain('--account and --role together');
+      const badRole = await cli(
+        'users',
+        'create',
+        '--email',
+        'g@example.com',
+        '--account',
+        'My Blog',
+        '--role',
+        'member',
+      );
+      expect(badRole.code).toBe(2);
+      expect(badRole.stderr).toContain('--role must be one of owner, admin, viewer');
+      expect(badRole.stderr).toContain('users create --email <email>');
+    });
+
+    it('should refuse an account that does not exist, creating no user', async () => {
+      const before = await countUsers();
+      const result = await runWithInput(
+        [
+          'users',
+          'create',
+          '--email',
+          'h@example.com',
+          '--account',
+          'Nope',
+          '--role',
+          'viewer',
+          '--password-stdin',
+        ],
+        `${PASSWORD}\n`,
+        env,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('No account has the name or id "Nope"');
+      expect(await countUsers()).toBe(before);
+    });
   });
 
   it('should exit 2 with the usage when sites create has no --domain, creating nothing', async () => {
