@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { cleanEnv, type Finished, REPO_ROOT, runNode } from './utils/child-process.js';
+import { waitFor } from './utils/data-source.js';
+import { hasScript, plain } from './utils/terminal.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
 
 const CLI = 'dist/src/cli.js';
@@ -219,6 +221,48 @@ describe('the command line (node dist/src/cli.js)', () => {
       );
       expect(rows).toEqual([{ name: 'Dana' }]);
     });
+
+    it.skipIf(!hasScript())(
+      'should ask for the password twice at a terminal without echoing it, then create the user',
+      async () => {
+        // `script` gives the CLI a pseudo-terminal, as when a person runs it.
+        const child = spawn(
+          'script',
+          [
+            '-qec',
+            `exec "${process.execPath}" ${CLI} users create --email tty@example.com`,
+            '/dev/null',
+          ],
+          { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
+        );
+        let output = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+        try {
+          await waitFor('the password prompt', () => plain(output).includes('Password: '), {
+            timeoutMs: 20_000,
+          });
+          child.stdin.write(`${PASSWORD}\r`);
+          await waitFor('the second prompt', () => plain(output).includes('Password again: '), {
+            timeoutMs: 10_000,
+          });
+          child.stdin.write(`${PASSWORD}\r`);
+          await waitFor('the CLI to finish', () => plain(output).includes('Created user'), {
+            timeoutMs: 20_000,
+          });
+          child.stdin.end();
+          expect(await exited).toBe(0);
+        } finally {
+          child.kill('SIGKILL');
+        }
+        expect(plain(output)).toContain('Created user tty@example.com');
+        expect(output).not.toContain(PASSWORD);
+        const { rows } = await client.query(
+          `SELECT password_hash FROM users WHERE email = 'tty@example.com'`,
+        );
+        expect(rows).toEqual([{ password_hash: expect.stringMatching(/^\$argon2id\$/) }]);
+      },
+    );
 
     it('should refuse a password given as an argument, exit 2 and say why', async () => {
       const before = await countUsers();
