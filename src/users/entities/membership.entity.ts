@@ -1,7 +1,7 @@
 import {
   Check,
-  CreateDateColumn,
   Column,
+  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
