@@ -25,7 +25,13 @@ import { LOCKED_VISITORS, VisitorsService } from '../visitors/visitors.service.j
 import { anonymizeIp } from './anonymize-ip.js';
 import type { EventType, TrackEventDto } from './dto/track-event.dto.js';
 import { GroupCommitQueue, QueueFullError, QueueTimeoutError } from './group-commit-queue.js';
-import { describePageUrl, describeReferrer, type PageUrlParts, parseUrl } from './page-url.js';
+import {
+  describePageUrl,
+  describeReferrer,
+  type PageUrlParts,
+  parseUrl,
+  type ReferrerParts,
+} from './page-url.js';
 import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 import { type ParsedUserAgent, UserAgentParser } from './user-agent.js';
@@ -110,7 +116,9 @@ export class TrackingService implements OnApplicationShutdown {
       this.metrics.countEvent('ignored', 'bot');
       return { status: 'ignored', reason: 'bot' };
     }
-    if (this.referrerSpam.isSpamReferrer(request.event.referrer)) {
+    // Parsed once: the spam check and the stored referrer read the same host.
+    const referrer = describeReferrer(request.event.referrer);
+    if (this.referrerSpam.hasHost(referrer.referrerHost)) {
       this.metrics.countEvent('ignored', 'referrer_spam');
       return { status: 'ignored', reason: 'referrer_spam' };
     }
@@ -125,7 +133,7 @@ export class TrackingService implements OnApplicationShutdown {
         `No active site has the id ${event.site_id}. Check the data-site-id of your snippet.`,
       );
     }
-    const prepared = this.prepare(site, request, userAgent);
+    const prepared = this.prepare(site, request, userAgent, referrer);
     const originHost = request.origin ? hostOfOrigin(request.origin) : prepared.page.hostname;
     if (!isHostAllowed(site.allowedDomains, originHost)) {
       throw new DomainError(
@@ -182,10 +190,10 @@ export class TrackingService implements OnApplicationShutdown {
     site: TrackingSite,
     request: TrackRequest,
     userAgent: ParsedUserAgent,
+    referrer: ReferrerParts,
   ): PreparedEvent {
     const { event } = request;
     const page = describePageUrl(event.url);
-    const referrer = describeReferrer(event.referrer);
     const fingerprintHash = hash(
       'sha256',
       Buffer.concat([site.fingerprintSalt, Buffer.from(event.fingerprint)]),

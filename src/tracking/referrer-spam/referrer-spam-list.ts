@@ -1,5 +1,5 @@
 import { domainToASCII, fileURLToPath } from 'node:url';
-import { parseUrl } from '../page-url.js';
+import { referrerHost } from '../page-url.js';
 import { readShippedFile } from '../../common/project-files.js';
 
 /**
@@ -59,17 +59,16 @@ export class ReferrerSpamList {
 
   /** Whether `referrer` is an http(s) URL whose host, or a parent domain of it, is listed. */
   isSpamReferrer(referrer: string | null | undefined): boolean {
-    if (!referrer) return false;
-    const url = parseUrl(referrer);
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return false;
-    return this.hasHost(url.hostname);
+    return this.hasHost(referrerHost(referrer));
   }
 
   /**
    * Whether `host` or one of its parent domains is listed: `a.b.spam.com` probes `a.b.spam.com`,
    * `b.spam.com` and `spam.com` (never the top-level domain alone). A trailing dot is ignored.
+   * No host (a referrer that is not http(s)) is never listed.
    */
-  hasHost(host: string): boolean {
+  hasHost(host: string | null): boolean {
+    if (!host) return false;
     const name = (host.endsWith('.') ? host.slice(0, -1) : host).toLowerCase();
     let start = 0;
     for (;;) {
