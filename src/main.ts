@@ -38,12 +38,8 @@ async function bootstrap(): Promise<void> {
       logger.error(`Shutdown took longer than ${env.SHUTDOWN_TIMEOUT_MS} ms; exiting anyway.`);
       process.exit(1);
     }, env.SHUTDOWN_TIMEOUT_MS).unref();
-    // Keep-alive connections that go idle while we drain would hold the server open until their
-    // timeout; close each as soon as it has no request in flight.
-    const server = app.getHttpServer();
-    const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
+    // Keep-alive connections are closed as they go idle (see `applyHttpTimeouts`).
     await app.close();
-    clearInterval(closeIdle);
     await embedded?.stop();
     logger.info('Stopped.');
     process.exit(0);
