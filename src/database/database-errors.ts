@@ -1,6 +1,7 @@
 interface ErrorWithCode {
   code?: unknown;
   message?: unknown;
+  constraint?: unknown;
   driverError?: unknown;
 }
 
@@ -62,6 +63,12 @@ export function isRetryableTransactionError(error: unknown): boolean {
 export function isDataError(error: unknown): boolean {
   const code = sqlState(error);
   return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** The constraint a unique violation (23505) broke, e.g. `UQ_users_email`; else undefined. */
+export function violatedUniqueConstraint(error: unknown): string | undefined {
+  const { constraint } = driverError(error);
+  return sqlState(error) === '23505' && typeof constraint === 'string' ? constraint : undefined;
 }
 
 /** The SQLSTATE (or Node error code) of a database error, for logs and metrics. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
+import { violatedUniqueConstraint } from '../database/database-errors.js';
 import { type PasswordRefusal, PasswordsService } from '../passwords/passwords.service.js';
 import { Membership, type MembershipRole } from './entities/membership.entity.js';
 import { User } from './entities/user.entity.js';
@@ -31,8 +32,6 @@ export class PasswordRefusedError extends DomainError {
   }
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 /** Trimmed and lower-cased, as `users.email` stores it; throws when it cannot be an address. */
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
@@ -50,14 +49,6 @@ export function normalizeEmail(email: string): string {
     );
   }
   return normalized;
-}
-
-function violatedConstraint(error: unknown): string | undefined {
-  const driverError = ((error as { driverError?: unknown }).driverError ?? error) as {
-    code?: string;
-    constraint?: string;
-  };
-  return driverError.code === UNIQUE_VIOLATION ? driverError.constraint : undefined;
 }
 
 /** Owns `users` and `memberships`. */
@@ -94,7 +85,7 @@ export class UsersService {
         return user;
       });
     } catch (error) {
-      if (violatedConstraint(error) === 'UQ_users_email') {
+      if (violatedUniqueConstraint(error) === 'UQ_users_email') {
         throw new DomainError(
           'email_taken',
           `A user with the e-mail address ${email} already exists; choose another address, or add that user to the account instead.`,
@@ -117,7 +108,7 @@ export class UsersService {
       await repository.insert({ accountId, userId, role });
       return await repository.findOneByOrFail({ accountId, userId });
     } catch (error) {
-      if (violatedConstraint(error) === 'PK_memberships') {
+      if (violatedUniqueConstraint(error) === 'PK_memberships') {
         throw new DomainError(
           'membership_exists',
           'This user is already a member of that account; change their role instead of adding them again.',
