@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
@@ -25,6 +26,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
       useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app.logLevel, app.logFormat),
     }),
     CommonModule,
+    AuditModule,
     AuthModule,
     DatabaseModule,
     MetricsModule,

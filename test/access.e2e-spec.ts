@@ -3,7 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { SIGN_IN_NEEDED } from '../src/auth/access.guard.js';
-import { Public } from '../src/auth/public.decorator.js';
+import { Public } from '../src/auth/access-rules.js';
 import { CHROME_UA, countRows, makeEvent, makeSite } from './utils/factories.js';
 import { concretePath, type DiscoveredRoute, discoverRoutes } from './utils/routes.js';
 import { createTestApp, dataSourceOf } from './utils/test-app.js';

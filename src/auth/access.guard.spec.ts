@@ -1,9 +1,24 @@
-import { Controller, Get, UnauthorizedException } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import { AccessGuard, type AuthenticatedRequest, SIGN_IN_NEEDED } from './access.guard.js';
-import { AnonymousAuthenticator, Authenticator, type Principal } from './authenticator.js';
-import { Public } from './public.decorator.js';
+import type { MembershipRole } from '../users/entities/membership.entity.js';
+import {
+  AccessGuard,
+  type AuthenticatedRequest,
+  NO_ACCESS_RULE,
+  PEOPLE_ONLY,
+  SIGN_IN_NEEDED,
+} from './access.guard.js';
+import { AccountAccess, Public, SignedIn, SiteAccess } from './access-rules.js';
+import { Authenticator } from './authenticator.js';
+import type { Principal } from './principal.js';
+import { ResourceAccessService } from './resource-access.service.js';
 
 @Controller('open')
 @Public()
@@ -22,9 +37,33 @@ class MixedController {
     return 'open';
   }
 
-  @Get('private')
-  closed(): string {
+  @Get('undeclared')
+  undeclared(): string {
     return 'closed';
+  }
+
+  @Get('me')
+  @SignedIn()
+  me(): string {
+    return 'me';
+  }
+
+  @Get('accounts/:accountId/members')
+  @AccountAccess('admin', { keys: 'none' })
+  members(): string {
+    return 'members';
+  }
+
+  @Get('sites/:siteId/stats')
+  @SiteAccess('viewer', { keys: 'stats:read' })
+  stats(): string {
+    return 'stats';
+  }
+
+  @Get('sites/:siteId/settings')
+  @SiteAccess('admin')
+  settings(): string {
+    return 'settings';
   }
 }
 
@@ -43,8 +82,9 @@ class PublicChildController extends BaseController {}
 @Controller('private-child')
 class PrivateChildController extends BaseController {}
 
-function contextFor(controller: new () => object, method: string, req: object = {}) {
+function contextFor(controller: new () => object, method: string, req: { params?: object } = {}) {
   const handler = (controller.prototype as Record<string, unknown>)[method] as () => unknown;
+  req.params ??= {};
   const context = new ExecutionContextHost([req, {}, () => undefined], controller, handler);
   context.setType('http');
   return context;
@@ -52,41 +92,170 @@ function contextFor(controller: new () => object, method: string, req: object = 
 
 class FixedAuthenticator extends Authenticator {
   calls = 0;
+
   constructor(private readonly principal: Principal | null) {
     super();
   }
+
   authenticate(): Promise<Principal | null> {
     this.calls += 1;
     return Promise.resolve(this.principal);
   }
 }
 
+const ACCOUNT = '11111111-1111-4111-8111-111111111111';
+const OTHER_ACCOUNT = '22222222-2222-4222-8222-222222222222';
+const SITE = '33333333-3333-4333-8333-333333333333';
+const USER = '7d2f4d5e-0b8a-4c1e-9f3a-2b6c8d0e1f2a';
+
+/** One site in ACCOUNT; `roles` says which role USER holds in which account. */
+class KnownResources extends ResourceAccessService {
+  constructor(private readonly roles: Record<string, MembershipRole>) {
+    super(undefined as never);
+  }
+
+  override siteMembership(siteId: string, userId: string | null) {
+    if (siteId !== SITE) return Promise.resolve(null);
+    return Promise.resolve({
+      accountId: ACCOUNT,
+      role: userId === USER ? (this.roles[ACCOUNT] ?? null) : null,
+    });
+  }
+
+  override accountRole(accountId: string, userId: string) {
+    return Promise.resolve(userId === USER ? (this.roles[accountId] ?? null) : null);
+  }
+}
+
+const user: Principal = { type: 'user', userId: USER, sessionId: 'session' };
+const key = (accountId: string, scope: 'full' | 'stats:read'): Principal => ({
+  type: 'api_key',
+  keyId: 'key',
+  accountId,
+  scope,
+});
+
+function guardFor(principal: Principal | null, roles: Record<string, MembershipRole> = {}) {
+  return new AccessGuard(
+    new Reflector(),
+    new FixedAuthenticator(principal),
+    new KnownResources(roles),
+  );
+}
+
 describe('AccessGuard', () => {
   it('should let anyone through a public handler at once, without asking for a caller', () => {
     const authenticator = new FixedAuthenticator(null);
-    const guard = new AccessGuard(new Reflector(), authenticator);
+    const guard = new AccessGuard(new Reflector(), authenticator, new KnownResources({}));
     expect(guard.canActivate(contextFor(MixedController, 'open'))).toBe(true);
     expect(guard.canActivate(contextFor(OpenController, 'read'))).toBe(true);
     expect(authenticator.calls).toBe(0);
   });
 
-  it('should refuse an anonymous caller with 401 on a route without an access rule', async () => {
-    const guard = new AccessGuard(new Reflector(), new AnonymousAuthenticator());
-    const refusal = guard.canActivate(contextFor(MixedController, 'closed'));
-    await expect(refusal).rejects.toThrow(UnauthorizedException);
-    await expect(refusal).rejects.toThrow(SIGN_IN_NEEDED);
+  it('should refuse an anonymous caller with 401 on every route that is not public', async () => {
+    for (const method of ['undeclared', 'me', 'members', 'stats']) {
+      const refusal = guardFor(null).canActivate(
+        contextFor(MixedController, method, { params: { accountId: ACCOUNT, siteId: SITE } }),
+      );
+      await expect(refusal).rejects.toThrow(UnauthorizedException);
+      await expect(refusal).rejects.toThrow(SIGN_IN_NEEDED);
+    }
   });
 
-  it('should let a caller the authenticator knows through and put it on the request', async () => {
-    const principal: Principal = { type: 'user', id: '7d2f4d5e-0b8a-4c1e-9f3a-2b6c8d0e1f2a' };
-    const req = {};
-    const guard = new AccessGuard(new Reflector(), new FixedAuthenticator(principal));
-    await expect(guard.canActivate(contextFor(MixedController, 'closed', req))).resolves.toBe(true);
-    expect((req as AuthenticatedRequest).principal).toBe(principal);
+  it('should refuse a signed-in caller on a route that declares no rule (deny by default)', async () => {
+    await expect(
+      guardFor(user, { [ACCOUNT]: 'owner' }).canActivate(contextFor(MixedController, 'undeclared')),
+    ).rejects.toThrow(NO_ACCESS_RULE);
+  });
+
+  it('should let a signed-in person through a SignedIn route and put them on the request, but not a key', async () => {
+    const req = { params: {} };
+    await expect(guardFor(user).canActivate(contextFor(MixedController, 'me', req))).resolves.toBe(
+      true,
+    );
+    expect((req as unknown as AuthenticatedRequest).principal).toBe(user);
+    await expect(
+      guardFor(key(ACCOUNT, 'full')).canActivate(contextFor(MixedController, 'me')),
+    ).rejects.toThrow(PEOPLE_ONLY);
+  });
+
+  it('should answer 404 to a user who is not a member, the same as for a site that does not exist', async () => {
+    for (const params of [
+      { siteId: SITE },
+      { siteId: '44444444-4444-4444-8444-444444444444' },
+      { siteId: 'not-a-uuid' },
+    ]) {
+      await expect(
+        guardFor(user, { [OTHER_ACCOUNT]: 'owner' }).canActivate(
+          contextFor(MixedController, 'stats', { params }),
+        ),
+      ).rejects.toThrow(new NotFoundException('Site not found.'));
+    }
+    await expect(
+      guardFor(user, { [OTHER_ACCOUNT]: 'owner' }).canActivate(
+        contextFor(MixedController, 'members', { params: { accountId: ACCOUNT } }),
+      ),
+    ).rejects.toThrow(new NotFoundException('Account not found.'));
+  });
+
+  it('should answer 403 to a member whose role is too low, and let a higher role through with its access', async () => {
+    await expect(
+      guardFor(user, { [ACCOUNT]: 'viewer' }).canActivate(
+        contextFor(MixedController, 'settings', { params: { siteId: SITE } }),
+      ),
+    ).rejects.toThrow(ForbiddenException);
+    const req = { params: { siteId: SITE } };
+    await expect(
+      guardFor(user, { [ACCOUNT]: 'admin' }).canActivate(
+        contextFor(MixedController, 'settings', req),
+      ),
+    ).resolves.toBe(true);
+    expect((req as unknown as AuthenticatedRequest).access).toEqual({
+      accountId: ACCOUNT,
+      siteId: SITE,
+      role: 'admin',
+    });
+  });
+
+  it('should judge API keys by their account and scope and by what the route lets keys do', async () => {
+    const site = { params: { siteId: SITE } };
+    // stats:read keys read stats of their own account's sites, nothing else.
+    await expect(
+      guardFor(key(ACCOUNT, 'stats:read')).canActivate(
+        contextFor(MixedController, 'stats', { ...site }),
+      ),
+    ).resolves.toBe(true);
+    await expect(
+      guardFor(key(ACCOUNT, 'stats:read')).canActivate(
+        contextFor(MixedController, 'settings', { ...site }),
+      ),
+    ).rejects.toThrow(ForbiddenException);
+    // full keys act as an admin, on their own account only; another account's site is a 404.
+    await expect(
+      guardFor(key(ACCOUNT, 'full')).canActivate(
+        contextFor(MixedController, 'settings', { ...site }),
+      ),
+    ).resolves.toBe(true);
+    await expect(
+      guardFor(key(OTHER_ACCOUNT, 'full')).canActivate(
+        contextFor(MixedController, 'settings', { ...site }),
+      ),
+    ).rejects.toThrow(NotFoundException);
+    // People-only routes refuse every key.
+    await expect(
+      guardFor(key(ACCOUNT, 'full')).canActivate(
+        contextFor(MixedController, 'members', { params: { accountId: ACCOUNT } }),
+      ),
+    ).rejects.toThrow(PEOPLE_ONLY);
+    await expect(
+      guardFor(key(OTHER_ACCOUNT, 'full')).canActivate(
+        contextFor(MixedController, 'members', { params: { accountId: ACCOUNT } }),
+      ),
+    ).rejects.toThrow(NotFoundException);
   });
 
   it("should judge a handler inherited by two controllers by each controller's own rule", async () => {
-    const guard = new AccessGuard(new Reflector(), new AnonymousAuthenticator());
+    const guard = guardFor(null);
     for (let round = 0; round < 2; round += 1) {
       expect(guard.canActivate(contextFor(PublicChildController, 'list'))).toBe(true);
       await expect(guard.canActivate(contextFor(PrivateChildController, 'list'))).rejects.toThrow(
@@ -98,7 +267,7 @@ describe('AccessGuard', () => {
   it('should read the metadata of a route once, however often the route is called', () => {
     const reflector = new Reflector();
     const lookup = vi.spyOn(reflector, 'getAllAndOverride');
-    const guard = new AccessGuard(reflector, new AnonymousAuthenticator());
+    const guard = new AccessGuard(reflector, new FixedAuthenticator(null), new KnownResources({}));
     for (let call = 0; call < 100; call += 1) {
       expect(guard.canActivate(contextFor(MixedController, 'open'))).toBe(true);
       expect(guard.canActivate(contextFor(OpenController, 'read'))).toBe(true);

@@ -1,27 +1,45 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
+import type { ApiKeyPrincipal, Principal } from './principal.js';
+import { UserSessionsService } from './user-sessions.service.js';
 
-/** Who is calling a route that is not public. */
-export interface Principal {
-  /** A user signed in through a session, or a program calling with an API key. */
-  readonly type: 'user' | 'api_key';
-  readonly id: string;
-}
-
-/**
- * Finds who sent a request, or null for an anonymous one. `AccessGuard` asks it on every route
- * that is not `@Public()`, and only there. This is where sign-in plugs in: sessions (the session
- * cookie) and API keys (`Authorization: Bearer …`) come as an implementation of this class,
- * provided in place of `AnonymousAuthenticator` in `AuthModule`.
- */
+/** Finds who sent a request, or null for an anonymous one; asked only on routes that are not public. */
 export abstract class Authenticator {
   abstract authenticate(req: Request): Promise<Principal | null>;
 }
 
-/** No way to sign in exists yet, so every caller is anonymous. */
+/** Turns the secret of `Authorization: Bearer <key>` into the key's principal; null when unknown or revoked. */
+export abstract class ApiKeyVerifier {
+  abstract verify(secret: string, req: Request): Promise<ApiKeyPrincipal | null>;
+}
+
+export const BEARER_FORMAT =
+  'The Authorization header must be "Bearer <API key>", with the key as it was shown once at its creation.';
+export const KEY_REFUSED =
+  'This API key is unknown or revoked; create a new one in the account settings.';
+
+/**
+ * An API key (`Authorization: Bearer …`) when the request has one, else the session cookie. A
+ * request that shows a key is judged by that key alone: a bad key is a 401 even with a cookie.
+ */
 @Injectable()
-export class AnonymousAuthenticator extends Authenticator {
-  authenticate(): Promise<Principal | null> {
-    return Promise.resolve(null);
+export class RequestAuthenticator extends Authenticator {
+  constructor(
+    private readonly sessions: UserSessionsService,
+    private readonly apiKeys: ApiKeyVerifier,
+  ) {
+    super();
+  }
+
+  async authenticate(req: Request): Promise<Principal | null> {
+    const authorization = req.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer +([\x21-\x7e]{1,200})$/i.exec(authorization.trim());
+      if (!match) throw new UnauthorizedException(BEARER_FORMAT);
+      const key = await this.apiKeys.verify(match[1], req);
+      if (!key) throw new UnauthorizedException(KEY_REFUSED);
+      return key;
+    }
+    return this.sessions.authenticate(req, req.res);
   }
 }

@@ -1,5 +1,6 @@
 import { ConfigModule } from '@nestjs/config';
 import { appConfig } from './app.config.js';
+import { authConfig } from './auth.config.js';
 import { databaseConfig } from './database.config.js';
 import { validateEnvironment } from './environment.js';
 import { metricsConfig } from './metrics.config.js';
@@ -10,5 +11,5 @@ export const configModule = ConfigModule.forRoot({
   isGlobal: true,
   cache: true,
   validate: validateEnvironment,
-  load: [appConfig, databaseConfig, trackingConfig, metricsConfig],
+  load: [appConfig, authConfig, databaseConfig, trackingConfig, metricsConfig],
 });

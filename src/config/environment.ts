@@ -17,6 +17,10 @@ import proxyAddr from 'proxy-addr';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Who may sign up: only the first user, nobody without an invitation, or anyone. */
+export const REGISTRATION_POLICIES = ['first', 'invite', 'open'] as const;
+export type RegistrationPolicy = (typeof REGISTRATION_POLICIES)[number];
+
 export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
@@ -188,10 +192,42 @@ export class Environment {
 
   @IntegerVariable(1, 65535)
   METRICS_PORT?: number;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(REGISTRATION_POLICIES, {
+    message: `REGISTRATION must be one of: ${REGISTRATION_POLICIES.join(', ')}.`,
+  })
+  REGISTRATION: RegistrationPolicy = 'first';
+
+  @IntegerVariable(1, 365, 'days')
+  AUTH_SESSION_IDLE_DAYS = 14;
+
+  @IntegerVariable(1, 3650, 'days')
+  AUTH_SESSION_MAX_DAYS = 90;
+
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['smtp', 'smtps'], require_protocol: true, require_tld: false },
+    {
+      message:
+        'SMTP_URL must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465, or be left unset to show invitation and reset links instead of e-mailing them.',
+    },
+  )
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  MAIL_FROM = 'Trackveil <trackveil@localhost>';
+
+  @IntegerVariable(1, 3650, 'days')
+  AUDIT_RETENTION_DAYS = 180;
 }
 
 /** Variables whose values never appear in an error message (URLs may carry a password). */
-const SECRET_VARIABLES = new Set(['METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL']);
 
 /** What `TRUST_PROXY` turns into: Express's `trust proxy` setting. */
 export type TrustProxySetting = boolean | number | string[];
@@ -258,6 +294,11 @@ export function readEnvironment(source: Record<string, unknown> = process.env): 
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
     problems.push(
       `METRICS_PORT must differ from PORT (both are ${env.PORT}); unset it to serve /metrics on PORT.`,
+    );
+  }
+  if (env.AUTH_SESSION_IDLE_DAYS > env.AUTH_SESSION_MAX_DAYS) {
+    problems.push(
+      `AUTH_SESSION_IDLE_DAYS (${env.AUTH_SESSION_IDLE_DAYS}) must not be longer than AUTH_SESSION_MAX_DAYS (${env.AUTH_SESSION_MAX_DAYS}), the most a sign-in lasts however active it is.`,
     );
   }
   if (problems.length > 0) {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { Account } from '../accounts/entities/account.entity.js';
+import { UserSession } from '../auth/entities/user-session.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
@@ -17,12 +18,14 @@ import { TriggerJoinPlans1764417600000 } from '../../migrations/1764417600000-Tr
 import { TriggerEmptyBatches1764504000000 } from '../../migrations/1764504000000-TriggerEmptyBatches.js';
 import { FingerprintHashCheck1764590400000 } from '../../migrations/1764590400000-FingerprintHashCheck.js';
 import { AccountMemberships1764676800000 } from '../../migrations/1764676800000-AccountMemberships.js';
+import { UserSessions1764763200000 } from '../../migrations/1764763200000-UserSessions.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
   Account,
   User,
   Membership,
+  UserSession,
   Site,
   Visitor,
   Session,
@@ -41,6 +44,7 @@ export const MIGRATIONS = [
   TriggerEmptyBatches1764504000000,
   FingerprintHashCheck1764590400000,
   AccountMemberships1764676800000,
+  UserSessions1764763200000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { Public } from '../auth/public.decorator.js';
+import { Public } from '../auth/access-rules.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 
 /**

@@ -16,7 +16,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { register } from 'prom-client';
-import { Public } from '../auth/public.decorator.js';
+import { Public } from '../auth/access-rules.js';
 import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
 import { metricsConfig, type MetricsConfig } from '../config/metrics.config.js';
 import { refuseScrape } from './metrics-access.js';

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/public.decorator.js';
+import { Public } from '../auth/access-rules.js';
 import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
 import { appConfig } from '../config/app.config.js';
 import {

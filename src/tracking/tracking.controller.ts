@@ -15,7 +15,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/public.decorator.js';
+import { Public } from '../auth/access-rules.js';
 import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
 import { TrackEventDto } from './dto/track-event.dto.js';
 import { TrackingService } from './tracking.service.js';

@@ -1,7 +1,7 @@
 import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_RULE, type AccessRule } from '../../src/auth/public.decorator.js';
+import { ACCESS_RULE, type AccessRule } from '../../src/auth/access-rules.js';
 
 /** One route of the Nest router, as its controller declares it. */
 export interface DiscoveredRoute {
@@ -13,6 +13,8 @@ export interface DiscoveredRoute {
   name: string;
   controller: string;
   isPublic: boolean;
+  /** The route's access rule as `AccessGuard` reads it; null for none. */
+  rule: AccessRule | null;
 }
 
 const asList = (value: unknown): string[] =>
@@ -57,7 +59,8 @@ export function discoverRoutes(app: INestApplication): DiscoveredRoute[] {
             path,
             name: `${method} ${path}`,
             controller: controller.name,
-            isPublic: rule?.public === true,
+            isPublic: rule?.kind === 'public',
+            rule: rule ?? null,
           });
         }
       }

@@ -1,0 +1,35 @@
+import type { MembershipRole } from '../users/entities/membership.entity.js';
+
+export const API_KEY_SCOPES = ['stats:read', 'full'] as const;
+/** `stats:read` reads a site's stats; `full` may also manage the account's sites (as an admin). */
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** A person signed in through a session cookie. */
+export interface UserPrincipal {
+  readonly type: 'user';
+  readonly userId: string;
+  /** The `user_sessions` row the cookie names: sign-out ends it. */
+  readonly sessionId: string;
+}
+
+/** A program calling with `Authorization: Bearer <key>`; a key belongs to one account. */
+export interface ApiKeyPrincipal {
+  readonly type: 'api_key';
+  readonly keyId: string;
+  readonly accountId: string;
+  readonly scope: ApiKeyScope;
+}
+
+/** Who is calling a route that is not public. */
+export type Principal = UserPrincipal | ApiKeyPrincipal;
+
+/**
+ * What `AccessGuard` found for a route scoped to an account or a site: the account (and site) the
+ * route's parameters name, and the role the caller acts with there (a `full` key acts as an
+ * admin, a `stats:read` key as a viewer).
+ */
+export interface ResourceAccess {
+  readonly accountId: string;
+  readonly siteId?: string;
+  readonly role: MembershipRole;
+}

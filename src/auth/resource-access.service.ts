@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { MembershipRole } from '../users/entities/membership.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where a site or account is, and the role a user holds there: one query per request. */
+@Injectable()
+export class ResourceAccessService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The account that owns the site and the user's role in it (null when not a member); null when
+   * no such site (an id that is not a UUID names none).
+   */
+  async siteMembership(
+    siteId: string,
+    userId: string | null,
+  ): Promise<{ accountId: string; role: MembershipRole | null } | null> {
+    if (!UUID.test(siteId)) return null;
+    const [row]: { account_id: string; role: MembershipRole | null }[] =
+      await this.dataSource.query(
+        `SELECT s.account_id, m.role FROM sites s
+           LEFT JOIN memberships m ON m.account_id = s.account_id AND m.user_id = $2
+          WHERE s.id = $1`,
+        [siteId, userId],
+      );
+    return row ? { accountId: row.account_id, role: row.role } : null;
+  }
+
+  /** The user's role in the account; null when not a member (or no such account). */
+  async accountRole(accountId: string, userId: string): Promise<MembershipRole | null> {
+    if (!UUID.test(accountId)) return null;
+    const [row]: { role: MembershipRole }[] = await this.dataSource.query(
+      'SELECT role FROM memberships WHERE account_id = $1 AND user_id = $2',
+      [accountId, userId],
+    );
+    return row?.role ?? null;
+  }
+
+  /** Whether the account exists (for API keys, whose account is known). */
+  isUuid(id: string): boolean {
+    return UUID.test(id);
+  }
+}
