@@ -1,4 +1,13 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
+import { API_KEY_AUTH, SESSION_AUTH } from '../common/openapi.js';
 import type { MembershipRole } from '../users/entities/membership.entity.js';
 
 /** The metadata key under which a route or controller declares who may call it. */
@@ -37,8 +46,46 @@ const USER: AccessRule = Object.freeze({ kind: 'user' });
  */
 export const Public = (): ClassDecorator & MethodDecorator => SetMetadata(ACCESS_RULE, PUBLIC);
 
+const UNAUTHORIZED = ApiUnauthorizedResponse({
+  type: ErrorBodyDto,
+  description: 'No session cookie or API key, or one that has ended or been revoked.',
+});
+
 /** Any signed-in person (a session cookie): their profile, their sessions, their accounts. */
-export const SignedIn = (): ClassDecorator & MethodDecorator => SetMetadata(ACCESS_RULE, USER);
+export const SignedIn = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(
+    SetMetadata(ACCESS_RULE, USER),
+    ApiCookieAuth(SESSION_AUTH),
+    UNAUTHORIZED,
+    ApiForbiddenResponse({
+      type: ErrorBodyDto,
+      description: 'An API key: only people may call this.',
+    }),
+  );
+
+/** The rule, and what it means in the OpenAPI document: who may call, and the 401/403/404 answers. */
+function scopedAccess(kind: 'account' | 'site', role: MembershipRole, keys: KeyAccess) {
+  const keyNote =
+    keys === 'none'
+      ? 'API keys may not call it.'
+      : keys === 'full'
+        ? 'API keys of scope `full` may call it.'
+        : 'Any API key of the account may call it (`stats:read` or `full`).';
+  return applyDecorators(
+    SetMetadata(ACCESS_RULE, Object.freeze({ kind, role, keys })),
+    ApiCookieAuth(SESSION_AUTH),
+    ...(keys === 'none' ? [] : [ApiBearerAuth(API_KEY_AUTH)]),
+    UNAUTHORIZED,
+    ApiForbiddenResponse({
+      type: ErrorBodyDto,
+      description: `A member whose role is below ${role}, or a key that may not do this. ${keyNote}`,
+    }),
+    ApiNotFoundResponse({
+      type: ErrorBodyDto,
+      description: `No such ${kind}, or one of an account the caller is not a member of (the same answer).`,
+    }),
+  );
+}
 
 /** Default key access: keys of scope `full` may do what an admin may, never an owner's work. */
 const DEFAULT_KEYS: KeyAccess = 'full';
@@ -50,11 +97,7 @@ const DEFAULT_KEYS: KeyAccess = 'full';
 export const AccountAccess = (
   role: MembershipRole,
   options: { keys?: KeyAccess } = {},
-): ClassDecorator & MethodDecorator =>
-  SetMetadata(
-    ACCESS_RULE,
-    Object.freeze({ kind: 'account', role, keys: options.keys ?? DEFAULT_KEYS }),
-  );
+): ClassDecorator & MethodDecorator => scopedAccess('account', role, options.keys ?? DEFAULT_KEYS);
 
 /**
  * A route under a site, whose path has `:siteId`: members of the site's account with at least
@@ -63,8 +106,4 @@ export const AccountAccess = (
 export const SiteAccess = (
   role: MembershipRole,
   options: { keys?: KeyAccess } = {},
-): ClassDecorator & MethodDecorator =>
-  SetMetadata(
-    ACCESS_RULE,
-    Object.freeze({ kind: 'site', role, keys: options.keys ?? DEFAULT_KEYS }),
-  );
+): ClassDecorator & MethodDecorator => scopedAccess('site', role, options.keys ?? DEFAULT_KEYS);

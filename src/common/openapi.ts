@@ -7,6 +7,10 @@ import { projectRoot } from './project-files.js';
 export const OPENAPI_UI_PATH = 'api/docs';
 export const OPENAPI_JSON_PATH = 'api/docs-json';
 
+/** The names of the security schemes in the document. */
+export const SESSION_AUTH = 'session';
+export const API_KEY_AUTH = 'apiKey';
+
 /** The version in the project's package.json. */
 function packageVersion(): string {
   return (
@@ -23,6 +27,25 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(packageVersion())
     .setLicense('MIT', 'https://opensource.org/license/mit')
+    .addCookieAuth(
+      'trackveil_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'The sign-in cookie set by `POST /api/auth/sign-in` (named `__Host-trackveil_session` when PUBLIC_URL is https). Writes with it must come from a page of this server (Origin / Sec-Fetch-Site) and send JSON.',
+      },
+      SESSION_AUTH,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An API key of one account (`Authorization: Bearer tvk_…`), shown once when it is created. Scope `stats:read` reads stats; `full` also manages the sites (as an admin).',
+      },
+      API_KEY_AUTH,
+    )
     .build();
   return SwaggerModule.createDocument(app, config);
 }
