@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { SIGN_IN_NEEDED } from '../src/auth/access.guard.js';
 import { Public } from '../src/auth/access-rules.js';
+import { signedInUser } from './utils/auth.js';
 import { CHROME_UA, countRows, makeEvent, makeSite } from './utils/factories.js';
 import { concretePath, type DiscoveredRoute, discoverRoutes } from './utils/routes.js';
 import { createTestApp, dataSourceOf } from './utils/test-app.js';
@@ -196,5 +197,94 @@ describe('access: deny by default', () => {
       sessions: 1,
       pageViews: 1,
     });
+  });
+});
+
+/** Fills a route's path for a caller: the account and site it names, any other id made up. */
+function pathFor(route: DiscoveredRoute, ids: { accountId: string; siteId: string }): string {
+  return concretePath(
+    route.path.replace(':accountId', ids.accountId).replace(':siteId', ids.siteId),
+  );
+}
+
+function callAs(
+  app: NestExpressApplication,
+  route: DiscoveredRoute,
+  path: string,
+  cookie: string,
+): request.Test {
+  const agent = request(app.getHttpServer());
+  const withCookie = (test: request.Test) => test.set('Cookie', cookie);
+  switch (route.method) {
+    case 'GET':
+      return withCookie(agent.get(path));
+    case 'POST':
+      return withCookie(agent.post(path)).send({});
+    case 'PUT':
+      return withCookie(agent.put(path)).send({});
+    case 'PATCH':
+      return withCookie(agent.patch(path)).send({});
+    case 'DELETE':
+      return withCookie(agent.delete(path));
+    default:
+      throw new Error(`Teach this test to call ${route.name}.`);
+  }
+}
+
+describe('access: one account never reaches another', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let routes: DiscoveredRoute[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createTestApp({ databaseUrl: db.url, extra: { imports: [DiscoveryModule] } });
+    routes = discoverRoutes(app);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('should scope every route whose path names an account or a site to that account or site', () => {
+    const problems = routes.flatMap((route) => {
+      const kind = route.rule && 'role' in route.rule ? route.rule.kind : null;
+      if (route.path.includes(':siteId') && kind !== 'site') {
+        return [`${route.name} names a site but is not declared @SiteAccess`];
+      }
+      if (route.path.includes(':accountId') && kind !== 'account') {
+        return [`${route.name} names an account but is not declared @AccountAccess`];
+      }
+      if (
+        (kind === 'site' && !route.path.includes(':siteId')) ||
+        (kind === 'account' && !route.path.includes(':accountId'))
+      ) {
+        return [`${route.name} is declared ${kind}-scoped but its path has no :${kind}Id`];
+      }
+      return [];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("should answer 404 on every account- and site-scoped route to an owner of another account, and never run the handler's change", async () => {
+    const dataSource = dataSourceOf(app);
+    const site = await makeSite(dataSource, { name: 'Private site' });
+    const other = await makeSite(dataSource);
+    const stranger = await signedInUser(app, { accountId: other.accountId, role: 'owner' });
+    const scoped = routes.filter((route) => route.rule && 'role' in route.rule);
+    const answers: string[] = [];
+    for (const route of scoped) {
+      const res = await callAs(
+        app,
+        route,
+        pathFor(route, { accountId: site.accountId, siteId: site.id }),
+        stranger.cookie,
+      );
+      answers.push(`${route.name} ${res.status}`);
+    }
+    expect(answers).toEqual(scoped.map((route) => `${route.name} 404`));
+    const [{ name }] = await dataSource.query('SELECT name FROM sites WHERE id = $1', [site.id]);
+    expect(name).toBe('Private site');
   });
 });
