@@ -385,10 +385,14 @@ export class AuditService
                               account_id, site_id, target_type, target_id, details, client_address)
        SELECT r.occurred_at, r.action, r.actor_type, r.actor_user_id, r.actor_key_id, r.account_id,
               r.site_id, r.target_type, r.target_id, coalesce(r.details, '{}'), r.client_address
-         FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY
-              AS r(occurred_at timestamptz, action varchar, actor_type varchar, actor_user_id uuid,
-                   actor_key_id uuid, account_id uuid, site_id uuid, target_type varchar,
-                   target_id varchar, details jsonb, client_address varchar, n bigint)
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                AS (occurred_at timestamptz, action varchar, actor_type varchar,
+                    actor_user_id uuid, actor_key_id uuid, account_id uuid, site_id uuid,
+                    target_type varchar, target_id varchar, details jsonb,
+                    client_address varchar))
+              WITH ORDINALITY
+              AS r(occurred_at, action, actor_type, actor_user_id, actor_key_id, account_id,
+                   site_id, target_type, target_id, details, client_address, n)
         ORDER BY r.n`,
       [JSON.stringify(batch)],
     );
