@@ -1,8 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Controller, Get } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { AuditService, type AuditRecord } from '../src/audit/audit.service.js';
+import { Public } from '../src/auth/access-rules.js';
 import { ApiKeyVerifier } from '../src/auth/authenticator.js';
 import type { ApiKeyPrincipal } from '../src/auth/principal.js';
 import { hashToken, newSecretToken } from '../src/auth/secret-token.js';
@@ -189,6 +192,50 @@ describe('audit log', () => {
       try {
         const rows = await rowsOf(reader, 'account_id = $1', [accountId]);
         expect(rows.map((row) => row.details.n)).toEqual([...Array(20).keys()]);
+      } finally {
+        await reader.destroy();
+      }
+    });
+
+    it('should write the entry of a request that finishes while the app closes', async () => {
+      const accountId = randomUUID();
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let arrived!: () => void;
+      const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+
+      @Controller('api/audit-test')
+      class SlowController {
+        constructor(private readonly auditService: AuditService) {}
+
+        @Get('slow')
+        @Public()
+        async slow(): Promise<{ ok: true }> {
+          arrived();
+          await released;
+          this.auditService.record({ action: 'site.updated', accountId });
+          return { ok: true };
+        }
+      }
+
+      const other = await createTestApp({
+        databaseUrl: db.url,
+        extra: { controllers: [SlowController] },
+      });
+      await other.listen(0, '127.0.0.1');
+      const { port } = other.getHttpServer().address() as AddressInfo;
+      const answer = fetch(`http://127.0.0.1:${port}/api/audit-test/slow`);
+      await inFlight;
+      const closing = other.close();
+      // The server waits for the request: it records after every beforeApplicationShutdown hook.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      expect((await answer).status).toBe(200);
+      await closing;
+      const reader = await openDataSource(db.url);
+      try {
+        const rows = await rowsOf(reader, 'account_id = $1', [accountId]);
+        expect(rows.map((row) => row.action)).toEqual(['site.updated']);
       } finally {
         await reader.destroy();
       }

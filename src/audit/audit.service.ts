@@ -4,7 +4,6 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
@@ -153,9 +152,7 @@ function cleanDetails(details: AuditRecord['details']): Record<string, unknown> 
  * `AUDIT_RETENTION_DAYS` are deleted daily.
  */
 @Injectable()
-export class AuditService
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class AuditService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
   private buffer: PendingRow[] = [];
   private writing: Promise<void> = Promise.resolve();
@@ -256,10 +253,11 @@ export class AuditService
   }
 
   /**
-   * Entries recorded by requests that finished while the HTTP server closed (between the hooks):
-   * written if the connection pool is still open, else counted in a warning.
+   * Writes what requests that finished while the HTTP server closed recorded (after
+   * `beforeApplicationShutdown`); called by `AuditShutdownFlush` while the connection pool is
+   * still open. Whatever cannot be written is counted in a warning.
    */
-  async onApplicationShutdown(): Promise<void> {
+  async flushAfterServerClosed(): Promise<void> {
     if (this.buffer.length === 0) return;
     if (this.dataSource.isInitialized) await this.flush();
     if (this.buffer.length > 0) {
