@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
@@ -264,6 +264,39 @@ describe('audit log', () => {
       const rows = await rowsOf(dataSource, 'account_id = $1', [accountId]);
       expect(rows.map((row) => row.action)).toEqual(['site.deleted', 'site.created']);
     });
+
+    it('should drop the oldest entries, with a warning, when more than 10 000 wait for the database', async () => {
+      const accountId = randomUUID();
+      const warn = vi.spyOn(Logger.prototype, 'warn');
+      const query = vi
+        .spyOn(dataSource, 'query')
+        .mockRejectedValue(
+          Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        );
+      try {
+        for (let i = 0; i < 10_005; i += 1) {
+          audit.record({ action: 'site.updated', accountId, details: { n: i } });
+        }
+        await audit.flush();
+      } finally {
+        query.mockRestore();
+      }
+      await audit.flush();
+      expect(warn).toHaveBeenCalledWith(
+        { dropped: 5 },
+        'Dropped the 5 oldest audit entries: more than 10000 were waiting for the database.',
+      );
+      warn.mockRestore();
+      const [{ count, first, last }] = await dataSource.query<
+        { count: number; first: number; last: number }[]
+      >(
+        `SELECT count(*)::int AS count, min((details->>'n')::int) AS first,
+                max((details->>'n')::int) AS last
+           FROM audit_log WHERE account_id = $1`,
+        [accountId],
+      );
+      expect({ count, first, last }).toEqual({ count: 10_000, first: 5, last: 10_004 });
+    });
   });
 
   describe('retention', () => {
@@ -517,6 +550,20 @@ describe('audit log', () => {
       expect(paged.body.entries).toHaveLength(1);
       expect(paged.body.nextBefore).toBeNull();
       await request(app.getHttpServer()).get('/api/auth/activity').expect(401);
+      const verify = vi.spyOn(app.get(ApiKeyVerifier), 'verify').mockResolvedValue({
+        type: 'api_key',
+        keyId: randomUUID(),
+        accountId,
+        scope: 'full',
+      });
+      try {
+        await request(app.getHttpServer())
+          .get('/api/auth/activity')
+          .set('Authorization', 'Bearer some-full-key')
+          .expect(403);
+      } finally {
+        verify.mockRestore();
+      }
       await request(app.getHttpServer())
         .get(`/api/auth/activity?siteId=${randomUUID()}`)
         .set('Cookie', me.cookie)
