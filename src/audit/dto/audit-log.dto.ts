@@ -112,7 +112,7 @@ export class AuditLogEntryDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    example: { role: 'admin', previousRole: 'viewer' },
+    example: { from: 'viewer', to: 'admin' },
     description: 'Small facts about the action (never a password, token or key).',
   })
   details!: Record<string, unknown>;
