@@ -5,6 +5,7 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  NotFoundException,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
@@ -74,7 +75,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
     }
 
-    const { statusCode, error, message } = this.describe(exception, req.id);
+    const { statusCode, error, message } = this.describe(exception, req.id, req);
     if (statusCode < 500) {
       this.logger.debug(
         { requestId: req.id, path: req.path, statusCode, message },
@@ -87,7 +88,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res.status(statusCode).json({ statusCode, error, message, requestId: req.id });
   }
 
-  private describe(exception: unknown, requestId: string | undefined): ErrorBody {
+  private describe(exception: unknown, requestId: string | undefined, req: Request): ErrorBody {
+    if (exception instanceof NotFoundException && /^Cannot [A-Z]+ \//.test(exception.message)) {
+      // Nest's "Cannot GET <url>" for an unknown route names the URL with its query string, which
+      // can carry a token; the path is enough to say what was not found, in the answer and the log.
+      return { statusCode: 404, error: 'Not Found', message: `Cannot ${req.method} ${req.path}` };
+    }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();

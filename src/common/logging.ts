@@ -31,6 +31,35 @@ function pathOf(url: string | undefined): string {
   return (url ?? '/').split('?')[0] ?? '/';
 }
 
+/** Field names that hold a credential wherever they appear in a log call's object. */
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'token',
+  'key',
+  'apiKey',
+  'secret',
+];
+
+/**
+ * What is never written, should a log call pass it: credentials at the top of the logged object
+ * or one level down (`{ user: { password } }`), request and response headers that carry them,
+ * and the bound values of a failed SQL statement (`err.parameters` of TypeORM's QueryFailedError,
+ * which can be a token's hash or anything a flow wrote). The request logger logs none of these by
+ * design (see `REQUEST_LOG_OPTIONS`); this is the net under every other log call.
+ */
+export const REDACTED_LOG_PATHS = [
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'err.parameters',
+  'err.driverError.parameters',
+];
+
 /** The pino settings shared by the request logger and the boot logger: JSON lines, ISO times. */
 export function pinoOptions(level: LogLevel): LoggerOptions {
   return {
@@ -38,6 +67,7 @@ export function pinoOptions(level: LogLevel): LoggerOptions {
     base: { service: 'trackveil' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
   };
 }
 
