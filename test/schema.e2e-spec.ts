@@ -58,6 +58,7 @@ async function describeSchema(dataSource: DataSource): Promise<Record<string, st
 
 const APP_TABLES = [
   'accounts',
+  'api_keys',
   'events',
   'memberships',
   'page_views',

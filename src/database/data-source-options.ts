@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { Account } from '../accounts/entities/account.entity.js';
+import { ApiKey } from '../api-keys/entities/api-key.entity.js';
 import { UserSession } from '../auth/entities/user-session.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
@@ -19,6 +20,7 @@ import { TriggerEmptyBatches1764504000000 } from '../../migrations/1764504000000
 import { FingerprintHashCheck1764590400000 } from '../../migrations/1764590400000-FingerprintHashCheck.js';
 import { AccountMemberships1764676800000 } from '../../migrations/1764676800000-AccountMemberships.js';
 import { UserSessions1764763200000 } from '../../migrations/1764763200000-UserSessions.js';
+import { ApiKeys1764936000000 } from '../../migrations/1764936000000-ApiKeys.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -26,6 +28,7 @@ export const ENTITIES = [
   User,
   Membership,
   UserSession,
+  ApiKey,
   Site,
   Visitor,
   Session,
@@ -45,6 +48,7 @@ export const MIGRATIONS = [
   FingerprintHashCheck1764590400000,
   AccountMemberships1764676800000,
   UserSessions1764763200000,
+  ApiKeys1764936000000,
 ];
 
 export interface DatabaseConnectionSettings {
