@@ -466,4 +466,35 @@ describe('API keys: created once, used as Bearer, scoped to one account, revoked
     );
     expect(count).toBe(0);
   });
+
+  it('should document the key routes in OpenAPI: people only, the key shown once, the error bodies', async () => {
+    const { body: document } = await http().get('/api/docs-json').expect(200);
+    const collection = document.paths['/api/accounts/{accountId}/api-keys'];
+    const one = document.paths['/api/accounts/{accountId}/api-keys/{keyId}'];
+    for (const operation of [collection.post, collection.get, one.delete]) {
+      expect(operation.tags).toEqual(['api-keys']);
+      expect(operation.summary).toEqual(expect.any(String));
+      expect(operation.security).toEqual([{ session: [] }]);
+      for (const status of ['401', '403', '404']) {
+        expect(operation.responses[status].content['application/json'].schema.$ref).toBe(
+          '#/components/schemas/ErrorBodyDto',
+        );
+      }
+    }
+    expect(collection.post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/CreateApiKeyDto',
+    );
+    expect(collection.post.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/CreatedApiKeyDto',
+    );
+    expect(collection.get.responses['200'].content['application/json'].schema).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/ApiKeyDto' },
+    });
+    expect(one.delete.responses).toHaveProperty('204');
+    const { schemas } = document.components;
+    expect(schemas.CreatedApiKeyDto.properties.key.description).toMatch(/shown this once/);
+    expect(Object.keys(schemas.ApiKeyDto.properties)).not.toContain('key');
+    expect(schemas.CreateApiKeyDto.properties.scope.enum).toEqual(['stats:read', 'full']);
+  });
 });

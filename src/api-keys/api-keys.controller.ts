@@ -34,7 +34,12 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
  * 'none'`): a leaked key cannot mint another one that outlives its revocation.
  */
 @ApiTags('api-keys')
-@ApiParam({ name: 'accountId', format: 'uuid', description: 'The account the keys belong to.' })
+@ApiParam({
+  name: 'accountId',
+  type: String,
+  format: 'uuid',
+  description: 'The account the keys belong to.',
+})
 @Controller('api/accounts/:accountId/api-keys')
 @AccountAccess('admin', { keys: 'none' })
 export class ApiKeysController {
@@ -85,7 +90,11 @@ export class ApiKeysController {
     summary: "List the account's active API keys",
     description: 'Newest first; revoked keys are not listed. Never the keys themselves.',
   })
-  @ApiOkResponse({ type: ApiKeyDto, isArray: true })
+  @ApiOkResponse({
+    type: ApiKeyDto,
+    isArray: true,
+    description: 'The active keys, without the keys themselves.',
+  })
   list(@CurrentAccess() access: ResourceAccess): Promise<ApiKeyDto[]> {
     return this.apiKeys.list(access.accountId);
   }
@@ -97,7 +106,12 @@ export class ApiKeysController {
     description:
       'The key stops working at once, on every server: the next request with it gets 401. Revocation cannot be undone.',
   })
-  @ApiParam({ name: 'keyId', format: 'uuid', description: 'The `id` of the key, from the list.' })
+  @ApiParam({
+    name: 'keyId',
+    type: String,
+    format: 'uuid',
+    description: 'The `id` of the key, from the list.',
+  })
   @ApiNoContentResponse({ description: 'Revoked. Empty body.' })
   @ApiNotFoundResponse({
     type: ErrorBodyDto,

@@ -42,7 +42,7 @@ export class ApiKeyDto {
     format: 'date-time',
     nullable: true,
     description:
-      'When the key was last used, to the minute (written at most once a minute); null if never.',
+      'When the key was last used, within a minute (it is written at most once a minute); null if never.',
   })
   lastUsedAt!: Date | null;
 }
