@@ -59,6 +59,7 @@ async function describeSchema(dataSource: DataSource): Promise<Record<string, st
 const APP_TABLES = [
   'accounts',
   'audit_log',
+  'api_keys',
   'events',
   'memberships',
   'page_views',

@@ -22,6 +22,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   password_refused: HttpStatus.BAD_REQUEST,
   email_taken: HttpStatus.CONFLICT,
   membership_exists: HttpStatus.CONFLICT,
+  api_key_not_found: HttpStatus.NOT_FOUND,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

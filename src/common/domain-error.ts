@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | 'invalid_name'
   | 'password_refused'
   | 'email_taken'
-  | 'membership_exists';
+  | 'membership_exists'
+  | 'api_key_not_found';
 
 export class DomainError extends Error {
   constructor(

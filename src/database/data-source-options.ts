@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { Account } from '../accounts/entities/account.entity.js';
 import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
+import { ApiKey } from '../api-keys/entities/api-key.entity.js';
 import { UserSession } from '../auth/entities/user-session.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
@@ -21,6 +22,7 @@ import { FingerprintHashCheck1764590400000 } from '../../migrations/176459040000
 import { AccountMemberships1764676800000 } from '../../migrations/1764676800000-AccountMemberships.js';
 import { UserSessions1764763200000 } from '../../migrations/1764763200000-UserSessions.js';
 import { AuditLog1765108800000 } from '../../migrations/1765108800000-AuditLog.js';
+import { ApiKeys1764936000000 } from '../../migrations/1764936000000-ApiKeys.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -28,6 +30,7 @@ export const ENTITIES = [
   User,
   Membership,
   UserSession,
+  ApiKey,
   Site,
   Visitor,
   Session,
@@ -49,6 +52,7 @@ export const MIGRATIONS = [
   AccountMemberships1764676800000,
   UserSessions1764763200000,
   AuditLog1765108800000,
+  ApiKeys1764936000000,
 ];
 
 export interface DatabaseConnectionSettings {
