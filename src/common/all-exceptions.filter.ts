@@ -21,6 +21,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   password_refused: HttpStatus.BAD_REQUEST,
   email_taken: HttpStatus.CONFLICT,
   membership_exists: HttpStatus.CONFLICT,
+  invalid_site: HttpStatus.BAD_REQUEST,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

@@ -9,7 +9,8 @@ export type DomainErrorCode =
   | 'invalid_name'
   | 'password_refused'
   | 'email_taken'
-  | 'membership_exists';
+  | 'membership_exists'
+  | 'invalid_site';
 
 export class DomainError extends Error {
   constructor(

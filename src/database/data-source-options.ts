@@ -19,6 +19,7 @@ import { TriggerEmptyBatches1764504000000 } from '../../migrations/1764504000000
 import { FingerprintHashCheck1764590400000 } from '../../migrations/1764590400000-FingerprintHashCheck.js';
 import { AccountMemberships1764676800000 } from '../../migrations/1764676800000-AccountMemberships.js';
 import { UserSessions1764763200000 } from '../../migrations/1764763200000-UserSessions.js';
+import { SitesApi1765022400000 } from '../../migrations/1765022400000-SitesApi.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   FingerprintHashCheck1764590400000,
   AccountMemberships1764676800000,
   UserSessions1764763200000,
+  SitesApi1765022400000,
 ];
 
 export interface DatabaseConnectionSettings {
