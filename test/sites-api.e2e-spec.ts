@@ -497,6 +497,34 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
     });
   });
 
+  describe('the OpenAPI document', () => {
+    it('should describe every sites route under the sites tag, with its body, answer and errors', async () => {
+      const res = await http().get('/api/docs-json').expect(200);
+      const paths = res.body.paths as Record<string, Record<string, Record<string, unknown>>>;
+      const ref = (operation: Record<string, unknown>, status: string) =>
+        JSON.stringify((operation.responses as Record<string, unknown>)[status]);
+      const list = paths['/api/accounts/{accountId}/sites'];
+      expect(list.get.tags).toEqual(['sites']);
+      expect(ref(list.get, '200')).toContain('#/components/schemas/SiteDto');
+      expect(JSON.stringify(list.post.requestBody)).toContain('CreateSiteDto');
+      expect(ref(list.post, '201')).toContain('CreatedSiteDto');
+      expect(ref(list.post, '400')).toContain('ErrorBodyDto');
+      const site = paths['/api/sites/{siteId}'];
+      expect(ref(site.get, '200')).toContain('SiteDto');
+      expect(JSON.stringify(site.patch.requestBody)).toContain('UpdateSiteDto');
+      expect(ref(site.patch, '404')).toContain('ErrorBodyDto');
+      expect(site.delete.responses).toHaveProperty('202');
+      expect(ref(paths['/api/sites/{siteId}/snippet'].get, '200')).toContain('SnippetDto');
+      expect(ref(paths['/api/sites/{siteId}/installation'].get, '200')).toContain(
+        'InstallationDto',
+      );
+      const schemas = res.body.components.schemas as Record<string, { properties: object }>;
+      expect(Object.keys(schemas.UpdateSiteDto.properties).sort()).toEqual(
+        ['allowedDomains', 'domain', 'isActive', 'name', 'timezone'].sort(),
+      );
+    });
+  });
+
   describe('the command line', () => {
     it('should create a site (through the same SitesService) that the API then lists', async () => {
       const [{ name: accountName }] = await dataSource.query(

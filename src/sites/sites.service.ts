@@ -235,9 +235,9 @@ export class SitesService implements OnApplicationBootstrap {
   async list(accountId?: string): Promise<SiteSummary[]> {
     const rows: SiteRow[] = await this.dataSource.query(
       `SELECT ${SITE_COLUMNS} FROM sites s JOIN accounts a ON a.id = s.account_id
-        WHERE s.deleted_at IS NULL AND ($1::uuid IS NULL OR s.account_id = $1)
+        WHERE s.deleted_at IS NULL ${accountId === undefined ? '' : 'AND s.account_id = $1'}
         ORDER BY s.created_at, s.id`,
-      [accountId ?? null],
+      accountId === undefined ? [] : [accountId],
     );
     return rows.map(toSummary);
   }
