@@ -114,6 +114,9 @@ export class SitePurger implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async purgeAll(): Promise<void> {
+    // Sites whose traffic this run has removed already: while they wait for their grace period
+    // only the time is checked, not the tables.
+    const swept = new Set<string>();
     for (;;) {
       const sites: { id: string; deleted_at: Date }[] = await this.dataSource.query(
         'SELECT id, deleted_at FROM sites WHERE deleted_at IS NOT NULL ORDER BY deleted_at, id',
@@ -121,9 +124,13 @@ export class SitePurger implements OnApplicationBootstrap, OnApplicationShutdown
       let waiting = false;
       for (const site of sites) {
         if (this.stopped) return;
-        const rows = await this.purgeTraffic(site.id);
-        if (rows > 0) {
-          this.logger.log({ siteId: site.id, rows }, 'Removed the traffic of a deleted site.');
+        if (!swept.has(site.id)) {
+          const rows = await this.purgeTraffic(site.id);
+          if (this.stopped) return;
+          swept.add(site.id);
+          if (rows > 0) {
+            this.logger.log({ siteId: site.id, rows }, 'Removed the traffic of a deleted site.');
+          }
         }
         if (this.clock.now().getTime() < site.deleted_at.getTime() + this.graceMs) {
           waiting = true;
@@ -131,6 +138,7 @@ export class SitePurger implements OnApplicationBootstrap, OnApplicationShutdown
         }
         // Rows a replica stored from its cache during the grace period go with the site row.
         await this.purgeTraffic(site.id);
+        if (this.stopped) return;
         await this.dataSource.query('DELETE FROM sites WHERE id = $1 AND deleted_at IS NOT NULL', [
           site.id,
         ]);
