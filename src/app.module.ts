@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
+import { SitesApiModule } from './sites/sites-api.module.js';
 import { SitesModule } from './sites/sites.module.js';
 import { TrackerScriptModule } from './tracker-script/tracker-script.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
@@ -32,6 +33,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     MetricsModule,
     HealthModule,
     SitesModule,
+    SitesApiModule,
     PasswordsModule,
     TrackingModule,
     TrackerScriptModule,

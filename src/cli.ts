@@ -23,8 +23,13 @@ Commands:
         --account <name>           The account to add the site to (created if missing;
                                    defaults to the site name).
         --owner-email <email>      Also create the account's owner user.
+        --timezone <zone>          The IANA time zone its days are counted in
+                                   (e.g. Europe/Berlin; default UTC).
   sites list [--json]
       Lists every site with its id.
+  sites delete --id <site id>
+      Deletes a site: /track refuses its events from now on, and the server removes all
+      its traffic in the background (within a minute while it runs, else when it starts).
   users create --email <email> [options]
       Creates a user with a password (at least 15 characters, not a common one).
         --name <name>              The user's name.
@@ -40,7 +45,9 @@ Commands:
 The database is the one the server uses: DATABASE_URL, or the embedded PostgreSQL.
 Exit status: 0 done, 2 the command or its input was refused (nothing changed), 1 another failure.`;
 
-const COMMANDS = ['sites create', 'sites list', 'users create', 'users list'];
+const COMMANDS = ['sites create', 'sites list', 'sites delete', 'users create', 'users list'];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 class UsageError extends Error {}
 
@@ -144,6 +151,8 @@ async function main(argv: string[]): Promise<void> {
       'allowed-domain': { type: 'string', multiple: true },
       account: { type: 'string' },
       'owner-email': { type: 'string' },
+      timezone: { type: 'string' },
+      id: { type: 'string' },
       email: { type: 'string' },
       role: { type: 'string' },
       'password-stdin': { type: 'boolean' },
@@ -173,6 +182,9 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'sites create' && (!values.name || !values.domain)) {
     throw new UsageError('sites create needs --name and --domain.');
+  }
+  if (command === 'sites delete' && !values.id) {
+    throw new UsageError('sites delete needs --id (see the ids with: npm run cli -- sites list).');
   }
 
   const env = readEnvironment();
@@ -213,6 +225,7 @@ async function main(argv: string[]): Promise<void> {
         allowedDomains: values['allowed-domain'],
         accountName: values.account,
         ownerEmail: values['owner-email'],
+        timezone: values.timezone,
       });
       process.stdout.write(
         [
@@ -221,6 +234,7 @@ async function main(argv: string[]): Promise<void> {
           site.allowedDomains.length > 0
             ? `Accepts events from: ${site.allowedDomains.join(', ')} (and their subdomains)`
             : 'Accepts events from any origin.',
+          `Time zone: ${site.timezone}`,
           '',
           'Paste this snippet into the <head> of every page of the site:',
           '',
@@ -229,6 +243,17 @@ async function main(argv: string[]): Promise<void> {
           `Try it on the test page while the server runs: ${sites.testPageUrl(site.id)}`,
           '',
         ].join('\n'),
+      );
+    } else if (command === 'sites delete') {
+      const id = (values.id as string).trim().toLowerCase();
+      if (!UUID.test(id) || !(await sites.markDeleted(id))) {
+        throw new RefusedError(
+          `No site has the id "${values.id as string}"; see the ids with: npm run cli -- sites list`,
+        );
+      }
+      process.stdout.write(
+        `Deleted site ${id}: /track refuses its events from now on.\n` +
+          'The server removes its traffic in the background (within a minute while it runs, else when it next starts).\n',
       );
     } else {
       const list = await sites.list();
@@ -241,7 +266,7 @@ async function main(argv: string[]): Promise<void> {
       } else {
         for (const site of list) {
           process.stdout.write(
-            `${site.id}  ${site.name} (${site.domain})${site.isActive ? '' : ' [inactive]'}  account: ${site.accountName}\n` +
+            `${site.id}  ${site.name} (${site.domain})${site.isActive ? '' : ' [inactive]'}  account: ${site.accountName}  time zone: ${site.timezone}\n` +
               `  ${sites.snippet(site.id)}\n`,
           );
         }

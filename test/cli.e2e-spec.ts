@@ -121,13 +121,60 @@ describe('the command line (node dist/src/cli.js)', () => {
   });
 
   it('should exit 2 and print the usage for an unknown command, changing nothing', async () => {
-    const result = await cli('sites', 'delete');
+    const result = await cli('sites', 'rename');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Unknown command "sites delete"');
+    expect(result.stderr).toContain('Unknown command "sites rename"');
     expect(result.stderr).toContain('Usage:');
     expect(result.stderr).toContain('sites create --name <name> --domain <domain>');
     const { rows } = await client.query('SELECT count(*)::int AS n FROM sites');
     expect(rows[0].n).toBe(1);
+  });
+
+  it('should store the time zone given with --timezone and refuse an unknown one with exit 2', async () => {
+    const refused = await cli(
+      'sites',
+      'create',
+      '--name',
+      'Zoned',
+      '--domain',
+      'zoned.example',
+      '--timezone',
+      'Mars/Base',
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('timezone "Mars/Base" is not known');
+    const created = await cli(
+      'sites',
+      'create',
+      '--name',
+      'Zoned',
+      '--domain',
+      'zoned.example',
+      '--timezone',
+      'Europe/Paris',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Time zone: Europe/Paris');
+    const id = /^Site id: (\S+)$/m.exec(created.stdout)![1];
+    const { rows } = await client.query('SELECT timezone FROM sites WHERE id = $1', [id]);
+    expect(rows).toEqual([{ timezone: 'Europe/Paris' }]);
+
+    const deleted = await cli('sites', 'delete', '--id', id);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain(`Deleted site ${id}`);
+    const marked = await client.query('SELECT deleted_at FROM sites WHERE id = $1', [id]);
+    expect(marked.rows[0].deleted_at).toBeInstanceOf(Date);
+    const listed = await cli('sites', 'list');
+    expect(listed.stdout).not.toContain(id);
+
+    const again = await cli('sites', 'delete', '--id', id);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`No site has the id "${id}"`);
+    const noId = await cli('sites', 'delete');
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toContain('sites delete needs --id');
+    // Only the first site is left for the tests below (the deleted one is purged by a server).
+    await client.query('DELETE FROM sites WHERE id = $1', [id]);
   });
 
   describe('users', () => {

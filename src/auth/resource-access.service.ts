@@ -12,7 +12,7 @@ export class ResourceAccessService {
 
   /**
    * The account that owns the site and the user's role in it (null when not a member); null when
-   * no such site (an id that is not a UUID names none).
+   * no such site (an id that is not a UUID names none, nor does a site being deleted).
    */
   async siteMembership(
     siteId: string,
@@ -23,7 +23,7 @@ export class ResourceAccessService {
       await this.dataSource.query(
         `SELECT s.account_id, m.role FROM sites s
            LEFT JOIN memberships m ON m.account_id = s.account_id AND m.user_id = $2
-          WHERE s.id = $1`,
+          WHERE s.id = $1 AND s.deleted_at IS NULL`,
         [siteId, userId],
       );
     return row ? { accountId: row.account_id, role: row.role } : null;

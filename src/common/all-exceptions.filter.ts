@@ -23,6 +23,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   email_taken: HttpStatus.CONFLICT,
   membership_exists: HttpStatus.CONFLICT,
   api_key_not_found: HttpStatus.NOT_FOUND,
+  invalid_site: HttpStatus.BAD_REQUEST,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

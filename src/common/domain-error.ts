@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | 'email_taken'
   | 'membership_exists'
   | 'api_key_not_found';
+  | 'invalid_site';
 
 export class DomainError extends Error {
   constructor(

@@ -23,6 +23,7 @@ import { AccountMemberships1764676800000 } from '../../migrations/1764676800000-
 import { UserSessions1764763200000 } from '../../migrations/1764763200000-UserSessions.js';
 import { AuditLog1765108800000 } from '../../migrations/1765108800000-AuditLog.js';
 import { ApiKeys1764936000000 } from '../../migrations/1764936000000-ApiKeys.js';
+import { SitesApi1765022400000 } from '../../migrations/1765022400000-SitesApi.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   UserSessions1764763200000,
   AuditLog1765108800000,
   ApiKeys1764936000000,
+  SitesApi1765022400000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -1,3 +1,5 @@
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+
 /**
  * Turns what a site owner types (`Example.com`, `https://www.example.com/blog`) into a bare host
  * name (`example.com`, `www.example.com`). Throws a message fit for the CLI when it is not one.
@@ -29,4 +31,32 @@ export function isHostAllowed(
   if (!host) return false;
   const candidate = host.toLowerCase().replace(/\.+$/, '');
   return allowedDomains.some((domain) => candidate === domain || candidate.endsWith(`.${domain}`));
+}
+
+/**
+ * A DTO field (or, with `each`, every item of a list) that `normalizeDomain` accepts; the value
+ * is normalized by the service, not here.
+ */
+export function IsDomainName(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDomainName',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            normalizeDomain(value);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: (args) =>
+          options?.each
+            ? `each of ${args?.property ?? 'the domains'} must be a domain name such as example.com or www.example.com`
+            : `${args?.property ?? 'domain'} must be a domain name such as example.com or www.example.com`,
+      },
+    },
+    options,
+  );
 }

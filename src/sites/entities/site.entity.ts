@@ -19,6 +19,7 @@ import { Account } from '../../accounts/entities/account.entity.js';
 @Check('CHK_sites_domain_length', 'char_length(domain) BETWEEN 1 AND 253')
 @Check('CHK_sites_fingerprint_salt_length', 'octet_length(fingerprint_salt) = 32')
 @Check('CHK_sites_allowed_domains_count', 'cardinality(allowed_domains) <= 100')
+@Check('CHK_sites_timezone_length', 'char_length(timezone) BETWEEN 1 AND 64')
 export class Site {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_sites' })
   id!: string;
@@ -50,6 +51,20 @@ export class Site {
 
   @Column({ type: 'boolean', default: true })
   isActive!: boolean;
+
+  /**
+   * The IANA time zone the site's reports count days in (`Europe/Berlin`); checked against the
+   * zones Node knows when set through the API or the CLI.
+   */
+  @Column({ type: 'varchar', length: 64, default: 'UTC' })
+  timezone!: string;
+
+  /**
+   * Set when the site is deleted: from then on the API and `/track` treat it as gone, while
+   * `SitePurger` removes its traffic in small batches and then the row itself.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

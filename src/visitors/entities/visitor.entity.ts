@@ -19,6 +19,9 @@ import { Site } from '../../sites/entities/site.entity.js';
 @Entity('visitors')
 @Index('UQ_visitors_site_id_fingerprint_hash', ['siteId', 'fingerprintHash'], { unique: true })
 @Index('IDX_visitors_site_id_first_seen_at', ['siteId', 'firstSeenAt'])
+// Deleting a session sets `last_session_id` to null on the visitors that name it: without this
+// index each deleted session is a scan of every visitor (see SitesApi1765022400000).
+@Index('IDX_visitors_last_session_id', ['lastSessionId'])
 // 64 lowercase hex digits, without a regular expression (see FingerprintHashCheck1764590400000).
 @Check(
   'CHK_visitors_fingerprint_hash',
