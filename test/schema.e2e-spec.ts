@@ -59,6 +59,7 @@ async function describeSchema(dataSource: DataSource): Promise<Record<string, st
 const APP_TABLES = [
   'accounts',
   'events',
+  'invitations',
   'memberships',
   'page_views',
   'received_events',

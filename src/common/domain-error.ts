@@ -9,7 +9,15 @@ export type DomainErrorCode =
   | 'invalid_name'
   | 'password_refused'
   | 'email_taken'
-  | 'membership_exists';
+  | 'membership_exists'
+  | 'member_not_found'
+  | 'owner_required'
+  | 'last_owner'
+  | 'invitation_not_found'
+  | 'invitation_conflict'
+  | 'invitation_for_another_user'
+  | 'sign_in_to_accept'
+  | 'password_required';
 
 export class DomainError extends Error {
   constructor(
