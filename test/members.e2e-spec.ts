@@ -218,19 +218,42 @@ describe('accounts and members: roles, role changes, removal and the last owner'
   it('should keep one owner when two owners demote each other at the same moment', async () => {
     const { accountId, owner } = await newAccount();
     const second = await member(accountId, 'owner');
-    const results = await Promise.all([
-      http()
-        .patch(`/api/accounts/${accountId}/members/${second.userId}`)
-        .set('Cookie', owner.cookie)
-        .send({ role: 'viewer' }),
-      http()
-        .patch(`/api/accounts/${accountId}/members/${owner.userId}`)
-        .set('Cookie', second.cookie)
-        .send({ role: 'viewer' }),
+    // Hold the account's membership rows until both requests wait for them, then let them race.
+    const holder = dataSourceOf(app).createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT user_id FROM memberships WHERE account_id = $1 FOR UPDATE', [
+      accountId,
     ]);
-    const statuses = results.map((res) => res.status).sort();
-    expect(statuses[0]).toBe(200);
-    expect([403, 409]).toContain(statuses[1]);
+    const pending = [
+      [owner, second],
+      [second, owner],
+    ].map(([by, target]) =>
+      http()
+        .patch(`/api/accounts/${accountId}/members/${target.userId}`)
+        .set('Cookie', by.cookie)
+        .send({ role: 'viewer' })
+        .then((res) => res),
+    );
+    try {
+      await expect
+        .poll(
+          async () =>
+            (
+              await dataSourceOf(app).query(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT user_id, role FROM memberships%'",
+              )
+            )[0].n,
+          { timeout: 5000 },
+        )
+        .toBe(2);
+    } finally {
+      await holder.commitTransaction();
+      await holder.release();
+    }
+    const statuses = (await Promise.all(pending)).map((res) => res.status).sort();
+    // The second sees the first's change: its caller is no longer an owner (403).
+    expect(statuses).toEqual([200, 403]);
     const owners = await dataSourceOf(app).query(
       "SELECT user_id FROM memberships WHERE account_id = $1 AND role = 'owner'",
       [accountId],
@@ -303,9 +326,9 @@ describe('accounts and members: roles, role changes, removal and the last owner'
       () => http().delete(`/api/accounts/${accountId}/members/${owner.userId}`),
       () => http().delete(`/api/accounts/${accountId}/members/${viewer.userId}`),
     ];
-    for (const call of routes) {
+    for (const [index, call] of routes.entries()) {
       const res = await call().set('Cookie', outsider.cookie);
-      expect(res.status, res.req.path).toBe(404);
+      expect(res.status, `route ${index}`).toBe(404);
       expect(res.body.message).toBe('Account not found.');
     }
     await http().get(`/api/accounts/${MISSING_UUID}`).set('Cookie', outsider.cookie).expect(404);

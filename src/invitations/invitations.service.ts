@@ -135,7 +135,8 @@ export class InvitationsService {
     let id: string;
     try {
       ({ replaced, id } = await this.dataSource.transaction(async (em) => {
-        const revoked: { id: string }[] = await em.query(
+        // TypeORM answers an UPDATE with [rows RETURNING gave, rows affected].
+        const [revoked]: [{ id: string }[], number] = await em.query(
           `UPDATE invitations SET revoked_at = $3
             WHERE account_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL
            RETURNING id`,
@@ -268,7 +269,7 @@ export class InvitationsService {
     if (!UUID.test(invitationId)) {
       throw new DomainError('invitation_not_found', PENDING_INVITATION_NOT_FOUND);
     }
-    const rows: { id: string; email: string }[] = await this.dataSource.query(
+    const [rows]: [{ id: string; email: string }[], number] = await this.dataSource.query(
       `UPDATE invitations SET revoked_at = $3
         WHERE id = $1 AND account_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL
        RETURNING id, email`,
@@ -366,7 +367,7 @@ export class InvitationsService {
         );
         createdNow = true;
       }
-      const claimed: { id: string }[] = await em.query(
+      const [claimed]: [{ id: string }[], number] = await em.query(
         `UPDATE invitations SET accepted_at = $2, accepted_by = $3
           WHERE token_hash = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
          RETURNING id`,
