@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AuditService } from '../src/audit/audit.service.js';
 import { appConfig } from '../src/config/app.config.js';
 import { INVITATION_NOT_FOUND } from '../src/invitations/invitations.service.js';
+import { MailerService } from '../src/mail/mailer.service.js';
 import { UsersService } from '../src/users/users.service.js';
 import { cookiePair, type SignedInUser, signedInUser, startSession } from './utils/auth.js';
 import { FakeClock } from './utils/fake-clock.js';
@@ -200,6 +201,23 @@ describe('invitations e-mailed through SMTP_URL (a real SMTP server)', () => {
       .set('Cookie', owner.cookie)
       .expect(200);
     expect(pending.body).toEqual([]);
+  });
+
+  it('should show the link to the inviter when the mail cannot be sent', async () => {
+    const { accountId, owner } = await newAccount();
+    const send = vi
+      .spyOn(app.get(MailerService), 'send')
+      .mockRejectedValueOnce(new Error('421 4.3.2 Service not available'));
+    try {
+      const email = address('bounced');
+      const res = await invite(accountId, owner, email, 'viewer').expect(201);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(res.body).toMatchObject({ email, emailed: false, link: expect.stringMatching(LINK) });
+      const [, , token] = LINK.exec(res.body.link)!;
+      await http().post('/api/invitations/lookup').send({ token }).expect(200);
+    } finally {
+      send.mockRestore();
+    }
   });
 
   it('should let a signed-in user with the invited address accept, and refuse another signed-in user (403)', async () => {
