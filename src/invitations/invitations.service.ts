@@ -380,6 +380,14 @@ export class InvitationsService {
 
     if (!principal) await this.sessions.start(user.id, req, res);
     const actor = { type: 'user' as const, userId: user.id };
+    if (!principal) {
+      this.audit.record({
+        action: 'auth.sign_in',
+        actor,
+        details: { via: 'invitation' },
+        clientAddress: req.ip,
+      });
+    }
     if (created) {
       this.audit.record({
         action: 'auth.sign_up',
