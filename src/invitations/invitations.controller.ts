@@ -33,6 +33,10 @@ export class AccountInvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
   @Post()
+  @ApiForbiddenResponse({
+    type: ErrorBodyDto,
+    description: 'Also: an admin inviting an owner (only owners may).',
+  })
   @AccountAccess('admin', { keys: 'none' })
   @ApiOperation({
     summary: 'Invite an e-mail address to the account with a role',
@@ -71,6 +75,12 @@ export class AccountInvitationsController {
 
   @Delete(':invitationId')
   @HttpCode(204)
+  // Above the access rule: OpenAPI joins this to its generic 404 description.
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description:
+      "Also: no pending invitation with this id in this account (another account's, accepted or revoked).",
+  })
   @AccountAccess('admin', { keys: 'none' })
   @ApiOperation({ summary: 'Revoke a pending invitation: its link stops working' })
   @ApiNoContentResponse({ description: 'Revoked.' })

@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Patch } from '@nest
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -29,6 +31,16 @@ export class MembersController {
   }
 
   @Patch(':userId')
+  // Above the access rule: OpenAPI joins these to its generic 403 and 404 descriptions.
+  @ApiForbiddenResponse({
+    type: ErrorBodyDto,
+    description:
+      'Below admin; or an admin giving or taking the owner role (only owners may); or an API key.',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'Also: a user id that is not a member of this account.',
+  })
   @AccountAccess('admin', { keys: 'none' })
   @ApiOperation({
     summary: "Change a member's role",
@@ -55,6 +67,15 @@ export class MembersController {
 
   @Delete(':userId')
   @HttpCode(204)
+  @ApiForbiddenResponse({
+    type: ErrorBodyDto,
+    description:
+      'Also: a viewer removing someone else, or an admin removing an owner (only owners may).',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'Also: a user id that is not a member of this account.',
+  })
   @AccountAccess('viewer', { keys: 'none' })
   @ApiOperation({
     summary: 'Remove a member, or leave the account (your own user id)',
