@@ -62,6 +62,13 @@ describe('accounts and members: roles, role changes, removal and the last owner'
     });
     const accountId = created.body.id;
     expect(await roleInDb(accountId, owner.userId)).toBe('owner');
+    expect(audit).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'account.created',
+        accountId,
+        actor: expect.objectContaining({ userId: owner.userId }),
+      }),
+    );
 
     const list = await http().get('/api/accounts').set('Cookie', owner.cookie).expect(200);
     expect(list.body).toEqual([created.body]);
@@ -87,6 +94,14 @@ describe('accounts and members: roles, role changes, removal and the last owner'
       accountId,
     ]);
     expect(row.name).toBe('Example Group');
+    expect(audit).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'account.updated',
+        accountId,
+        actor: expect.objectContaining({ userId: admin.userId }),
+        details: { fields: ['name'] },
+      }),
+    );
 
     const blank = await http()
       .post('/api/accounts')

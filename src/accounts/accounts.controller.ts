@@ -1,4 +1,4 @@
-import { Body, Controller, Get, NotFoundException, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Ip, NotFoundException, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -36,8 +36,9 @@ export class AccountsController {
   create(
     @CurrentPrincipal() principal: UserPrincipal,
     @Body() body: AccountNameDto,
+    @Ip() ip: string,
   ): Promise<AccountDto> {
-    return this.accounts.createOwnedBy(principal.userId, body.name);
+    return this.accounts.createOwnedBy(principal, body.name, ip);
   }
 
   @Get(':accountId')
@@ -57,9 +58,11 @@ export class AccountsController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'A missing or too long name.' })
   async rename(
     @CurrentAccess() access: ResourceAccess,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Body() body: AccountNameDto,
+    @Ip() ip: string,
   ): Promise<AccountDto> {
-    const account = await this.accounts.rename(access.accountId, body.name);
+    const account = await this.accounts.rename(access.accountId, body.name, principal, ip);
     if (!account) throw new NotFoundException(ACCOUNT_NOT_FOUND);
     return { id: account.id, name: account.name, role: access.role, createdAt: account.createdAt };
   }

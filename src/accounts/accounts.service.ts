@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { UserPrincipal } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
 import type { MembershipRole } from '../users/entities/membership.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -34,6 +36,7 @@ export class AccountsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates an account inside the caller's transaction. */
@@ -42,11 +45,22 @@ export class AccountsService {
   }
 
   /** A new account whose first (and only) member is `userId`, as its owner: one commit. */
-  async createOwnedBy(userId: string, name: string): Promise<AccountWithRole> {
+  async createOwnedBy(
+    actor: UserPrincipal,
+    name: string,
+    clientAddress?: string,
+  ): Promise<AccountWithRole> {
     const account = await this.dataSource.transaction(async (em) => {
       const created = await this.create(em, accountName(name));
-      await this.users.addMember(created.id, userId, 'owner', em);
+      await this.users.addMember(created.id, actor.userId, 'owner', em);
       return created;
+    });
+    this.audit.record({
+      action: 'account.created',
+      actor,
+      accountId: account.id,
+      target: { type: 'account', id: account.id },
+      clientAddress,
     });
     return { id: account.id, name: account.name, role: 'owner', createdAt: account.createdAt };
   }
@@ -76,12 +90,26 @@ export class AccountsService {
   }
 
   /** Renames the account; null when there is none. */
-  async rename(id: string, name: string): Promise<Account | null> {
+  async rename(
+    id: string,
+    name: string,
+    actor: UserPrincipal,
+    clientAddress?: string,
+  ): Promise<Account | null> {
     const repository = this.dataSource.getRepository(Account);
     const account = await this.findById(id);
     if (!account) return null;
     account.name = accountName(name);
-    return repository.save(account);
+    const saved = await repository.save(account);
+    this.audit.record({
+      action: 'account.updated',
+      actor,
+      accountId: saved.id,
+      target: { type: 'account', id: saved.id },
+      details: { fields: ['name'] },
+      clientAddress,
+    });
+    return saved;
   }
 
   async findByName(em: EntityManager, name: string): Promise<Account | null> {
