@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -12,6 +13,8 @@ import { appConfig } from './config/app.config.js';
 import { configModule } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
+import { MembersModule } from './members/members.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
 import { SitesApiModule } from './sites/sites-api.module.js';
@@ -34,6 +37,9 @@ import { TrackingModule } from './tracking/tracking.module.js';
     HealthModule,
     SitesModule,
     SitesApiModule,
+    AccountsModule,
+    MembersModule,
+    InvitationsModule,
     PasswordsModule,
     TrackingModule,
     TrackerScriptModule,

@@ -15,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from './utils/test-database.js'
  * the route is meant for anonymous callers (browsers sending events, probes, Prometheus).
  */
 const REVIEWED_PUBLIC_ROUTES = [
+  'POST /api/invitations/accept',
+  'POST /api/invitations/lookup',
   'GET /health',
   'GET /health/live',
   'GET /health/ready',

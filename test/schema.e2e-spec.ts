@@ -61,6 +61,7 @@ const APP_TABLES = [
   'audit_log',
   'api_keys',
   'events',
+  'invitations',
   'memberships',
   'page_views',
   'received_events',

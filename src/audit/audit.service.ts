@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'auth.password_changed',
   'auth.password_reset_requested',
   'auth.password_reset',
+  'account.created',
+  'account.updated',
   'invitation.created',
   'invitation.revoked',
   'invitation.accepted',

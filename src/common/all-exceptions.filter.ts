@@ -24,6 +24,14 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   membership_exists: HttpStatus.CONFLICT,
   api_key_not_found: HttpStatus.NOT_FOUND,
   invalid_site: HttpStatus.BAD_REQUEST,
+  member_not_found: HttpStatus.NOT_FOUND,
+  owner_required: HttpStatus.FORBIDDEN,
+  last_owner: HttpStatus.CONFLICT,
+  invitation_not_found: HttpStatus.NOT_FOUND,
+  invitation_conflict: HttpStatus.CONFLICT,
+  invitation_for_another_user: HttpStatus.FORBIDDEN,
+  sign_in_to_accept: HttpStatus.CONFLICT,
+  password_required: HttpStatus.BAD_REQUEST,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

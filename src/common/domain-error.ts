@@ -12,6 +12,14 @@ export type DomainErrorCode =
   | 'membership_exists'
   | 'api_key_not_found';
   | 'invalid_site';
+  | 'member_not_found'
+  | 'owner_required'
+  | 'last_owner'
+  | 'invitation_not_found'
+  | 'invitation_conflict'
+  | 'invitation_for_another_user'
+  | 'sign_in_to_accept'
+  | 'password_required';
 
 export class DomainError extends Error {
   constructor(

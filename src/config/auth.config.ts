@@ -21,6 +21,8 @@ export const authConfig = registerAs('auth', () => {
     publicOrigin: publicUrl?.origin,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     auditRetentionMs: env.AUDIT_RETENTION_DAYS * DAY_MS,
+    /** An invitation link works this long (`INVITATION_EXPIRY_DAYS`). */
+    invitationTtlMs: env.INVITATION_EXPIRY_DAYS * DAY_MS,
   };
 });
 

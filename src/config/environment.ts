@@ -224,6 +224,9 @@ export class Environment {
 
   @IntegerVariable(1, 3650, 'days')
   AUDIT_RETENTION_DAYS = 180;
+
+  @IntegerVariable(1, 90, 'days')
+  INVITATION_EXPIRY_DAYS = 7;
 }
 
 /** Variables whose values never appear in an error message (URLs may carry a password). */

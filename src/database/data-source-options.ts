@@ -4,6 +4,7 @@ import { Account } from '../accounts/entities/account.entity.js';
 import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
 import { ApiKey } from '../api-keys/entities/api-key.entity.js';
 import { UserSession } from '../auth/entities/user-session.entity.js';
+import { Invitation } from '../invitations/entities/invitation.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
@@ -24,6 +25,7 @@ import { UserSessions1764763200000 } from '../../migrations/1764763200000-UserSe
 import { AuditLog1765108800000 } from '../../migrations/1765108800000-AuditLog.js';
 import { ApiKeys1764936000000 } from '../../migrations/1764936000000-ApiKeys.js';
 import { SitesApi1765022400000 } from '../../migrations/1765022400000-SitesApi.js';
+import { Invitations1764849600000 } from '../../migrations/1764849600000-Invitations.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -32,6 +34,7 @@ export const ENTITIES = [
   Membership,
   UserSession,
   ApiKey,
+  Invitation,
   Site,
   Visitor,
   Session,
@@ -55,6 +58,7 @@ export const MIGRATIONS = [
   AuditLog1765108800000,
   ApiKeys1764936000000,
   SitesApi1765022400000,
+  Invitations1764849600000,
 ];
 
 export interface DatabaseConnectionSettings {

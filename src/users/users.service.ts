@@ -59,7 +59,11 @@ export class UsersService {
     private readonly passwords: PasswordsService,
   ) {}
 
-  async create(input: CreateUserInput): Promise<User> {
+  /**
+   * Creates a user; with `em`, inside the caller's transaction (an accepted invitation creates the
+   * user, the membership and marks the invitation used in one commit).
+   */
+  async create(input: CreateUserInput, em?: EntityManager): Promise<User> {
     const email = normalizeEmail(input.email);
     const name = input.name?.trim() || null;
     if (name !== null && name.length > 200) {
@@ -75,15 +79,16 @@ export class UsersService {
       // Hashed before the transaction opens: argon2id takes tens of milliseconds on purpose.
       passwordHash = await this.passwords.hash(input.password);
     }
+    const insert = async (manager: EntityManager): Promise<User> => {
+      const repository = manager.getRepository(User);
+      const user = await repository.save(repository.create({ email, name, passwordHash }));
+      if (input.membership) {
+        await this.addMember(input.membership.accountId, user.id, input.membership.role, manager);
+      }
+      return user;
+    };
     try {
-      return await this.dataSource.transaction(async (em) => {
-        const repository = em.getRepository(User);
-        const user = await repository.save(repository.create({ email, name, passwordHash }));
-        if (input.membership) {
-          await this.addMember(input.membership.accountId, user.id, input.membership.role, em);
-        }
-        return user;
-      });
+      return await (em ? insert(em) : this.dataSource.transaction(insert));
     } catch (error) {
       if (violatedUniqueConstraint(error) === 'UQ_users_email') {
         throw new DomainError(
@@ -134,6 +139,38 @@ export class UsersService {
       [accountId, user.id],
     );
     return user;
+  }
+
+  /**
+   * Sets the password of a user who has none yet (made by the CLI without one), inside the
+   * caller's transaction, after the policy check; false when the user has a password by now
+   * (then nothing changes: a password is changed by its owner, signed in, or by a reset).
+   */
+  async setFirstPassword(em: EntityManager, user: User, password: string): Promise<boolean> {
+    const refusals = this.passwords.checkNewPassword(password, {
+      email: user.email,
+      name: user.name ?? undefined,
+    });
+    if (refusals.length > 0) throw new PasswordRefusedError(refusals);
+    const passwordHash = await this.passwords.hash(password);
+    const [, affected]: [unknown, number] = await em.query(
+      'UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND password_hash IS NULL',
+      [user.id, passwordHash],
+    );
+    return affected > 0;
+  }
+
+  /** Whether the user has set a password (the hash itself is never read here). */
+  async hasPassword(userId: string): Promise<boolean> {
+    const [row]: { has_password: boolean }[] = await this.dataSource.query(
+      'SELECT password_hash IS NOT NULL AS has_password FROM users WHERE id = $1',
+      [userId],
+    );
+    return row?.has_password ?? false;
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOneBy({ id });
   }
 
   async findByEmail(email: string): Promise<User | null> {
