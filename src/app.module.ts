@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AuthFlowsModule } from './auth-flows/auth-flows.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
 import { loggerParams } from './common/logging.js';
@@ -28,6 +29,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     CommonModule,
     AuditModule,
     AuthModule,
+    AuthFlowsModule,
     DatabaseModule,
     MetricsModule,
     HealthModule,

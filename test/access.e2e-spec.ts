@@ -14,6 +14,11 @@ import { createTestDatabase, type TestDatabase } from './utils/test-database.js'
  * the route is meant for anonymous callers (browsers sending events, probes, Prometheus).
  */
 const REVIEWED_PUBLIC_ROUTES = [
+  'GET /api/auth/registration',
+  'POST /api/auth/password-reset',
+  'POST /api/auth/password-reset/confirm',
+  'POST /api/auth/sign-in',
+  'POST /api/auth/sign-up',
   'GET /health',
   'GET /health/live',
   'GET /health/ready',

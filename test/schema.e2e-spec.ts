@@ -61,6 +61,7 @@ const APP_TABLES = [
   'events',
   'memberships',
   'page_views',
+  'password_resets',
   'received_events',
   'sessions',
   'sites',

@@ -1,11 +1,23 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { PasswordResetsModule } from '../auth-flows/password-resets.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { configModule } from '../config/config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 
-/** What the command line needs: configuration, the database and the site service. */
+/**
+ * What the command line needs: configuration, the database, the site service and password-reset
+ * links (with the audit log they are recorded in).
+ */
 @Module({
-  imports: [configModule, CommonModule, DatabaseModule, SitesModule],
+  imports: [
+    configModule,
+    CommonModule,
+    AuditModule,
+    DatabaseModule,
+    SitesModule,
+    PasswordResetsModule,
+  ],
 })
 export class CliModule {}

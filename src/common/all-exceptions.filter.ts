@@ -21,6 +21,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   password_refused: HttpStatus.BAD_REQUEST,
   email_taken: HttpStatus.CONFLICT,
   membership_exists: HttpStatus.CONFLICT,
+  sign_up_closed: HttpStatus.FORBIDDEN,
+  reset_link_invalid: HttpStatus.BAD_REQUEST,
+  wrong_current_password: HttpStatus.BAD_REQUEST,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

@@ -9,7 +9,10 @@ export type DomainErrorCode =
   | 'invalid_name'
   | 'password_refused'
   | 'email_taken'
-  | 'membership_exists';
+  | 'membership_exists'
+  | 'sign_up_closed'
+  | 'reset_link_invalid'
+  | 'wrong_current_password';
 
 export class DomainError extends Error {
   constructor(

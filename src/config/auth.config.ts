@@ -21,6 +21,12 @@ export const authConfig = registerAs('auth', () => {
     publicOrigin: publicUrl?.origin,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     auditRetentionMs: env.AUDIT_RETENTION_DAYS * DAY_MS,
+    /** Brute-force limits of sign-in, password change and reset requests. */
+    rateLimit: {
+      windowMs: env.AUTH_RATE_LIMIT_WINDOW_MINUTES * 60_000,
+      perEmail: env.AUTH_MAX_ATTEMPTS_PER_EMAIL,
+      perAddress: env.AUTH_MAX_ATTEMPTS_PER_ADDRESS,
+    },
   };
 });
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { Account } from '../accounts/entities/account.entity.js';
 import { UserSession } from '../auth/entities/user-session.entity.js';
+import { PasswordReset } from '../auth-flows/entities/password-reset.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
@@ -19,6 +20,7 @@ import { TriggerEmptyBatches1764504000000 } from '../../migrations/1764504000000
 import { FingerprintHashCheck1764590400000 } from '../../migrations/1764590400000-FingerprintHashCheck.js';
 import { AccountMemberships1764676800000 } from '../../migrations/1764676800000-AccountMemberships.js';
 import { UserSessions1764763200000 } from '../../migrations/1764763200000-UserSessions.js';
+import { PasswordResets1765195200000 } from '../../migrations/1765195200000-PasswordResets.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -26,6 +28,7 @@ export const ENTITIES = [
   User,
   Membership,
   UserSession,
+  PasswordReset,
   Site,
   Visitor,
   Session,
@@ -45,6 +48,7 @@ export const MIGRATIONS = [
   FingerprintHashCheck1764590400000,
   AccountMemberships1764676800000,
   UserSessions1764763200000,
+  PasswordResets1765195200000,
 ];
 
 export interface DatabaseConnectionSettings {
