@@ -228,9 +228,12 @@ describe('password reset without SMTP_URL', () => {
     await db?.drop();
   });
 
-  it('should answer the same 202 and make no link (an operator makes one with the CLI)', async () => {
+  it('should answer the same 202, make no link and log how an operator makes one', async () => {
     const email = uniqueEmail('nomail');
     const user = await app.get(UsersService).create({ email, password: PASSWORD });
+    const logged: unknown[][] = [];
+    const logger = Reflect.get(app.get(PasswordResetsService), 'logger') as { warn: unknown };
+    logger.warn = (...args: unknown[]) => logged.push(args);
     const res = await request(app.getHttpServer())
       .post('/api/auth/password-reset')
       .send({ email })
@@ -242,5 +245,10 @@ describe('password reset without SMTP_URL', () => {
       [user.id],
     );
     expect(rows).toEqual([]);
+    expect(logged).toHaveLength(1);
+    expect(JSON.stringify(logged)).toContain(
+      `npm run cli -- users reset-password --email ${email}`,
+    );
+    expect(JSON.stringify(logged)).not.toMatch(/token|[A-Za-z0-9_-]{43}/);
   });
 });
