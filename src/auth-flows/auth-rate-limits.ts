@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { normalizeIp, ThrottlerException, ThrottlerStorage } from '@nestjs/throttler';
+import {
+  normalizeIp,
+  ThrottlerException,
+  ThrottlerStorage,
+  ThrottlerStorageService,
+} from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { authConfig } from '../config/auth.config.js';
 
@@ -20,11 +25,17 @@ export const TOO_MANY_PASSWORD_CHANGES =
  * `REDIS_URL`, so every replica counts together). Every attempt counts, not only failed ones:
  * the count is taken atomically before the password is hashed, so parallel guesses cannot slip
  * past it, and a 429 costs no hashing. The answer never depends on whether the e-mail address
- * belongs to someone. Keys hold a hash of the address, never the address itself. When Redis does
- * not answer, the storage lets requests through (as for `/track`).
+ * belongs to someone. Keys hold a hash of the address, never the address itself.
+ *
+ * When Redis does not answer, the shared storage lets requests through unchecked (right for
+ * `/track`, where losing the limit beats losing page views); that would leave sign-in without a
+ * limit, so such attempts are counted in this replica's memory instead.
  */
 @Injectable()
-export class AuthRateLimits {
+export class AuthRateLimits implements OnApplicationShutdown {
+  /** Counts while the shared storage answers "unchecked" (Redis away). */
+  private readonly fallback = new ThrottlerStorageService();
+
   constructor(
     @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
@@ -62,6 +73,10 @@ export class AuthRateLimits {
     ]);
   }
 
+  onApplicationShutdown(): void {
+    this.fallback.onApplicationShutdown();
+  }
+
   /** Counts the attempt in every bucket; over any limit, 429 with the longest wait. */
   private async check(
     res: Response,
@@ -70,7 +85,12 @@ export class AuthRateLimits {
   ): Promise<void> {
     const { windowMs } = this.config.rateLimit;
     const records = await Promise.all(
-      buckets.map(([key, limit]) => this.storage.increment(key, windowMs, limit, windowMs, 'auth')),
+      buckets.map(async ([key, limit]) => {
+        const record = await this.storage.increment(key, windowMs, limit, windowMs, 'auth');
+        // A counted attempt is at least the first hit; 0 is the shared storage's "unchecked".
+        if (record.totalHits > 0) return record;
+        return this.fallback.increment(key, windowMs, limit, windowMs, 'auth');
+      }),
     );
     const blocked = records.filter((record) => record.isBlocked);
     if (blocked.length === 0) return;
