@@ -237,9 +237,10 @@ export class AuthFlowsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<PasswordResetRequestedDto> {
     await this.limits.resetRequest(req, res, body.email);
-    // After the answer: whether the address is known must not show in the time it takes.
+    // After the answer ('close' comes after it is sent, or when the client hangs up first):
+    // whether the address is known must not show in the time the answer takes.
     const clientAddress = req.ip;
-    res.once('finish', () => void this.resets.requestInBackground(body.email, clientAddress));
+    res.once('close', () => void this.resets.requestInBackground(body.email, clientAddress));
     return { message: RESET_REQUESTED };
   }
 
