@@ -329,6 +329,52 @@ describe('sign-in, sign-out, sessions and password change (/api/auth)', () => {
     await request(app.getHttpServer()).get('/api/auth/session').set('Cookie', cookie).expect(200);
   });
 
+  it('should document every /api/auth route under the auth tag, with its answers', async () => {
+    const doc = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            tags: string[];
+            summary: string;
+            responses: Record<string, { headers?: object; content?: object }>;
+          }
+        >
+      >;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/auth/'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, ...op })),
+      );
+    expect(operations.map((op) => op.name).sort()).toEqual([
+      'delete /api/auth/sessions/{sessionId}',
+      'get /api/auth/registration',
+      'get /api/auth/session',
+      'get /api/auth/sessions',
+      'post /api/auth/password',
+      'post /api/auth/password-reset',
+      'post /api/auth/password-reset/confirm',
+      'post /api/auth/sign-in',
+      'post /api/auth/sign-out',
+      'post /api/auth/sign-up',
+    ]);
+    for (const op of operations) {
+      expect(op.tags, op.name).toEqual(['auth']);
+      expect(op.summary, op.name).toBeTruthy();
+    }
+    const signInOp = doc.paths['/api/auth/sign-in'].post;
+    expect(Object.keys(signInOp.responses).sort()).toEqual(['200', '400', '401', '429']);
+    expect(signInOp.responses['429'].headers).toHaveProperty('Retry-After');
+    expect(Object.keys(doc.components.schemas.SessionDocumentDto.properties).sort()).toEqual([
+      'memberships',
+      'session',
+      'user',
+    ]);
+  });
+
   it('should refuse unknown fields and missing ones with 400, and signed-out calls with 401', async () => {
     await request(app.getHttpServer())
       .post('/api/auth/sign-in')

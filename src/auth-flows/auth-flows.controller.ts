@@ -52,6 +52,12 @@ const TOO_MANY = ApiTooManyRequestsResponse({
   type: ErrorBodyDto,
   description:
     'Too many attempts for this e-mail address or from this network; `Retry-After` says how many seconds to wait.',
+  headers: {
+    'Retry-After': {
+      description: 'Seconds to wait before trying again.',
+      schema: { type: 'integer' },
+    },
+  },
 });
 const BAD_BODY = ApiBadRequestResponse({
   type: ErrorBodyDto,
