@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AuthFlowsModule } from './auth-flows/auth-flows.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
 import { loggerParams } from './common/logging.js';
@@ -32,6 +33,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     CommonModule,
     AuditModule,
     AuthModule,
+    AuthFlowsModule,
     DatabaseModule,
     MetricsModule,
     HealthModule,

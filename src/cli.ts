@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AccountsService } from './accounts/accounts.service.js';
+import { AuditService } from './audit/audit.service.js';
+import { PasswordResetsService } from './auth-flows/password-resets.service.js';
 import { CliModule } from './cli/cli.module.js';
 import { promptHidden, readPasswordLine } from './cli/read-password.js';
 import { DomainError } from './common/domain-error.js';
@@ -41,6 +43,11 @@ Commands:
                                    leave it in the shell history.
   users list [--json]
       Lists every user, the accounts they belong to and their role in each.
+  users reset-password --email <email>
+      Prints a one-time link to choose a new password (valid for 1 hour; it replaces any
+      earlier link of that user). Give it to the user over a channel you trust: whoever
+      opens it sets the password. For servers without SMTP_URL, where reset links cannot
+      be e-mailed.
 
 The database is the one the server uses: DATABASE_URL, or the embedded PostgreSQL.
 Exit status: 0 done, 2 the command or its input was refused (nothing changed), 1 another failure.`;
@@ -48,6 +55,13 @@ Exit status: 0 done, 2 the command or its input was refused (nothing changed), 1
 const COMMANDS = ['sites create', 'sites list', 'sites delete', 'users create', 'users list'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const COMMANDS = [
+  'sites create',
+  'sites list',
+  'users create',
+  'users list',
+  'users reset-password',
+];
 
 class UsageError extends Error {}
 
@@ -136,6 +150,31 @@ async function listUsers(users: UsersService, json: boolean): Promise<void> {
   }
 }
 
+async function resetPassword(
+  users: UsersService,
+  resets: PasswordResetsService,
+  audit: AuditService,
+  email: string,
+): Promise<void> {
+  const user = await users.findByEmail(email);
+  if (!user) {
+    throw new RefusedError(
+      `No user has the e-mail address "${email.trim()}"; see the users with: npm run cli -- users list`,
+    );
+  }
+  const { link, expiresAt } = await resets.createLink(user.id);
+  audit.record({
+    action: 'auth.password_reset_requested',
+    actor: null,
+    target: { type: 'user', id: user.id },
+    details: { by: 'cli' },
+  });
+  process.stdout.write(
+    `One-time link for ${user.email} to choose a new password (valid until ${expiresAt.toISOString()}; any earlier link stops working):\n\n  ${link}\n\n` +
+      'Whoever opens it can set the password: give it to the user over a channel you trust.\n',
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
     throw new UsageError(
@@ -180,6 +219,9 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError(`--role must be one of ${MEMBERSHIP_ROLES.join(', ')}.`);
     }
   }
+  if (command === 'users reset-password' && !values.email) {
+    throw new UsageError('users reset-password needs --email.');
+  }
   if (command === 'sites create' && (!values.name || !values.domain)) {
     throw new UsageError('sites create needs --name and --domain.');
   }
@@ -215,6 +257,13 @@ async function main(argv: string[]): Promise<void> {
           role: values.role as MembershipRole | undefined,
           passwordStdin: values['password-stdin'] === true,
         },
+      );
+    } else if (command === 'users reset-password') {
+      await resetPassword(
+        context.get(UsersService),
+        context.get(PasswordResetsService),
+        context.get(AuditService),
+        values.email as string,
       );
     } else if (command === 'users list') {
       await listUsers(context.get(UsersService), values.json === true);

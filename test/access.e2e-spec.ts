@@ -17,6 +17,11 @@ import { createTestDatabase, type TestDatabase } from './utils/test-database.js'
 const REVIEWED_PUBLIC_ROUTES = [
   'POST /api/invitations/accept',
   'POST /api/invitations/lookup',
+  'GET /api/auth/registration',
+  'POST /api/auth/password-reset',
+  'POST /api/auth/password-reset/confirm',
+  'POST /api/auth/sign-in',
+  'POST /api/auth/sign-up',
   'GET /health',
   'GET /health/live',
   'GET /health/ready',

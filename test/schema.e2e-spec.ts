@@ -64,6 +64,7 @@ const APP_TABLES = [
   'invitations',
   'memberships',
   'page_views',
+  'password_resets',
   'received_events',
   'sessions',
   'sites',

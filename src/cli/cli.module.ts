@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { PasswordResetsModule } from '../auth-flows/password-resets.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { configModule } from '../config/config.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -8,5 +9,17 @@ import { SitesModule } from '../sites/sites.module.js';
 /** What the command line needs: configuration, the database, the audit log and the site service. */
 @Module({
   imports: [configModule, CommonModule, AuditModule, DatabaseModule, SitesModule],
+/**
+ * What the command line needs: configuration, the database, the site service and password-reset
+ * links (with the audit log they are recorded in).
+ */
+  imports: [
+    configModule,
+    CommonModule,
+    AuditModule,
+    DatabaseModule,
+    SitesModule,
+    PasswordResetsModule,
+  ],
 })
 export class CliModule {}

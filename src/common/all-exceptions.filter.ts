@@ -32,6 +32,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   invitation_for_another_user: HttpStatus.FORBIDDEN,
   sign_in_to_accept: HttpStatus.CONFLICT,
   password_required: HttpStatus.BAD_REQUEST,
+  sign_up_closed: HttpStatus.FORBIDDEN,
+  reset_link_invalid: HttpStatus.BAD_REQUEST,
+  wrong_current_password: HttpStatus.BAD_REQUEST,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

@@ -20,6 +20,9 @@ export type DomainErrorCode =
   | 'invitation_for_another_user'
   | 'sign_in_to_accept'
   | 'password_required';
+  | 'sign_up_closed'
+  | 'reset_link_invalid'
+  | 'wrong_current_password';
 
 export class DomainError extends Error {
   constructor(

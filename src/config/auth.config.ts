@@ -23,6 +23,12 @@ export const authConfig = registerAs('auth', () => {
     auditRetentionMs: env.AUDIT_RETENTION_DAYS * DAY_MS,
     /** An invitation link works this long (`INVITATION_EXPIRY_DAYS`). */
     invitationTtlMs: env.INVITATION_EXPIRY_DAYS * DAY_MS,
+    /** Brute-force limits of sign-in, password change and reset requests. */
+    rateLimit: {
+      windowMs: env.AUTH_RATE_LIMIT_WINDOW_MINUTES * 60_000,
+      perEmail: env.AUTH_MAX_ATTEMPTS_PER_EMAIL,
+      perAddress: env.AUTH_MAX_ATTEMPTS_PER_ADDRESS,
+    },
   };
 });
 

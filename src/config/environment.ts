@@ -227,6 +227,17 @@ export class Environment {
 
   @IntegerVariable(1, 90, 'days')
   INVITATION_EXPIRY_DAYS = 7;
+  /** The window of the sign-in and password-reset limits below. */
+  @IntegerVariable(1, 1440, 'minutes')
+  AUTH_RATE_LIMIT_WINDOW_MINUTES = 15;
+
+  /** Sign-in attempts for one e-mail address per window, from anywhere; then 429. */
+  @IntegerVariable(1, 100_000)
+  AUTH_MAX_ATTEMPTS_PER_EMAIL = 10;
+
+  /** Sign-in, sign-up and reset attempts from one client address (IPv6: one /64) per window. */
+  @IntegerVariable(1, 100_000)
+  AUTH_MAX_ATTEMPTS_PER_ADDRESS = 30;
 }
 
 /** Variables whose values never appear in an error message (URLs may carry a password). */

@@ -5,6 +5,7 @@ import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
 import { ApiKey } from '../api-keys/entities/api-key.entity.js';
 import { UserSession } from '../auth/entities/user-session.entity.js';
 import { Invitation } from '../invitations/entities/invitation.entity.js';
+import { PasswordReset } from '../auth-flows/entities/password-reset.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
@@ -26,6 +27,7 @@ import { AuditLog1765108800000 } from '../../migrations/1765108800000-AuditLog.j
 import { ApiKeys1764936000000 } from '../../migrations/1764936000000-ApiKeys.js';
 import { SitesApi1765022400000 } from '../../migrations/1765022400000-SitesApi.js';
 import { Invitations1764849600000 } from '../../migrations/1764849600000-Invitations.js';
+import { PasswordResets1765195200000 } from '../../migrations/1765195200000-PasswordResets.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -35,6 +37,7 @@ export const ENTITIES = [
   UserSession,
   ApiKey,
   Invitation,
+  PasswordReset,
   Site,
   Visitor,
   Session,
@@ -59,6 +62,7 @@ export const MIGRATIONS = [
   ApiKeys1764936000000,
   SitesApi1765022400000,
   Invitations1764849600000,
+  PasswordResets1765195200000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -128,7 +128,7 @@ export class SharedRateLimitStorage
     if (this.closing || this.state === 'down') return;
     this.state = 'down';
     this.logger.warn(
-      `Redis at ${this.where} does not answer (${reason}): /track accepts events without a rate limit until it is back; each is counted in ${RATE_LIMIT_STORAGE_ERRORS}.`,
+      `Redis at ${this.where} does not answer (${reason}): /track accepts events without a rate limit (sign-in and password-reset attempts are counted by each replica alone) until it is back; each is counted in ${RATE_LIMIT_STORAGE_ERRORS}.`,
     );
   }
 
@@ -145,13 +145,14 @@ export class SharedRateLimitStorage
 }
 
 /**
- * `ThrottlerStorage` for `TrackRequestMiddleware`: Redis when `REDIS_URL` is set, else
+ * `ThrottlerStorage` for `TrackRequestMiddleware` and the sign-in limits (`RateLimitModule`
+ * provides it once): Redis when `REDIS_URL` is set, else
  * @nestjs/throttler's in-memory storage (each replica counts on its own).
  */
 export const rateLimitStorageProviders: Provider[] = [
   makeCounterProvider({
     name: RATE_LIMIT_STORAGE_ERRORS,
-    help: '/track requests let through without a rate-limit check because Redis (REDIS_URL) did not answer.',
+    help: 'Requests (/track, sign-in, password resets) let through without a rate-limit check because Redis (REDIS_URL) did not answer.',
   }),
   {
     provide: ThrottlerStorage,

@@ -1,4 +1,5 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
@@ -7,11 +8,11 @@ import { TrackingController } from './tracking.controller.js';
 import { TrackingMetrics, trackingMetricProviders } from './tracking.metrics.js';
 import { ReceiptsPruner } from './receipts-pruner.js';
 import { ReferrerSpamList } from './referrer-spam/referrer-spam-list.js';
-import { rateLimitStorageProviders } from './shared-rate-limit-storage.js';
 import { TrackingService } from './tracking.service.js';
 
 @Module({
-  imports: [SitesModule, VisitorsModule, SessionsModule],
+  // RateLimitModule: the hit storage `TrackRequestMiddleware` applies the limit with.
+  imports: [SitesModule, VisitorsModule, SessionsModule, RateLimitModule],
   controllers: [TrackingController],
   providers: [
     TrackingService,
@@ -20,8 +21,6 @@ import { TrackingService } from './tracking.service.js';
     ...trackingMetricProviders,
     // Read once at start; a missing or malformed list stops the start.
     { provide: ReferrerSpamList, useFactory: () => ReferrerSpamList.fromFile() },
-    // Only @nestjs/throttler's hit storage is used: `TrackRequestMiddleware` applies the limit.
-    ...rateLimitStorageProviders,
   ],
 })
 export class TrackingModule implements NestModule {

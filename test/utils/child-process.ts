@@ -38,6 +38,9 @@ const TRACKVEIL_VARIABLES = [
   'SHUTDOWN_TIMEOUT_MS',
   'METRICS_TOKEN',
   'METRICS_PORT',
+  'AUTH_RATE_LIMIT_WINDOW_MINUTES',
+  'AUTH_MAX_ATTEMPTS_PER_EMAIL',
+  'AUTH_MAX_ATTEMPTS_PER_ADDRESS',
 ];
 
 /** This process's environment without any Trackveil setting, plus `overrides`. */
