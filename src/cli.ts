@@ -52,12 +52,11 @@ Commands:
 The database is the one the server uses: DATABASE_URL, or the embedded PostgreSQL.
 Exit status: 0 done, 2 the command or its input was refused (nothing changed), 1 another failure.`;
 
-const COMMANDS = ['sites create', 'sites list', 'sites delete', 'users create', 'users list'];
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const COMMANDS = [
   'sites create',
   'sites list',
+  'sites delete',
   'users create',
   'users list',
   'users reset-password',

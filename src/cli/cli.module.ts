@@ -6,13 +6,11 @@ import { configModule } from '../config/config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 
-/** What the command line needs: configuration, the database, the audit log and the site service. */
-@Module({
-  imports: [configModule, CommonModule, AuditModule, DatabaseModule, SitesModule],
 /**
  * What the command line needs: configuration, the database, the site service and password-reset
  * links (with the audit log they are recorded in).
  */
+@Module({
   imports: [
     configModule,
     CommonModule,

@@ -10,8 +10,8 @@ export type DomainErrorCode =
   | 'password_refused'
   | 'email_taken'
   | 'membership_exists'
-  | 'api_key_not_found';
-  | 'invalid_site';
+  | 'api_key_not_found'
+  | 'invalid_site'
   | 'member_not_found'
   | 'owner_required'
   | 'last_owner'
@@ -19,7 +19,7 @@ export type DomainErrorCode =
   | 'invitation_conflict'
   | 'invitation_for_another_user'
   | 'sign_in_to_accept'
-  | 'password_required';
+  | 'password_required'
   | 'sign_up_closed'
   | 'reset_link_invalid'
   | 'wrong_current_password';

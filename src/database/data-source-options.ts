@@ -58,10 +58,10 @@ export const MIGRATIONS = [
   FingerprintHashCheck1764590400000,
   AccountMemberships1764676800000,
   UserSessions1764763200000,
-  AuditLog1765108800000,
+  Invitations1764849600000,
   ApiKeys1764936000000,
   SitesApi1765022400000,
-  Invitations1764849600000,
+  AuditLog1765108800000,
   PasswordResets1765195200000,
 ];
 
