@@ -14,6 +14,7 @@ import { EmbeddedDatabase } from './database/embedded-database.js';
 import { SitesService } from './sites/sites.service.js';
 import { MEMBERSHIP_ROLES, type MembershipRole } from './users/entities/membership.entity.js';
 import { PasswordRefusedError, UsersService } from './users/users.service.js';
+import { isUuid } from './common/uuid.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -52,7 +53,6 @@ Commands:
 The database is the one the server uses: DATABASE_URL, or the embedded PostgreSQL.
 Exit status: 0 done, 2 the command or its input was refused (nothing changed), 1 another failure.`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const COMMANDS = [
   'sites create',
   'sites list',
@@ -294,7 +294,7 @@ async function main(argv: string[]): Promise<void> {
       );
     } else if (command === 'sites delete') {
       const id = (values.id as string).trim().toLowerCase();
-      if (!UUID.test(id) || !(await sites.markDeleted(id))) {
+      if (!isUuid(id) || !(await sites.markDeleted(id))) {
         throw new RefusedError(
           `No site has the id "${values.id as string}"; see the ids with: npm run cli -- sites list`,
         );

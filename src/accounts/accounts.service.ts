@@ -7,8 +7,7 @@ import { DomainError } from '../common/domain-error.js';
 import type { MembershipRole } from '../users/entities/membership.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { Account } from './entities/account.entity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid.js';
 
 /** An account as its members see it: with their own role there. */
 export interface AccountWithRole {
@@ -85,7 +84,7 @@ export class AccountsService {
 
   /** The account by id; null when there is none. */
   async findById(id: string): Promise<Account | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.dataSource.getRepository(Account).findOneBy({ id: id.toLowerCase() });
   }
 
@@ -119,7 +118,7 @@ export class AccountsService {
   /** The account with this id, or every account with this name (names need not be unique). */
   async findByNameOrId(em: EntityManager, nameOrId: string): Promise<Account[]> {
     const repository = em.getRepository(Account);
-    if (UUID.test(nameOrId)) {
+    if (isUuid(nameOrId)) {
       const account = await repository.findOneBy({ id: nameOrId.toLowerCase() });
       if (account) return [account];
     }

@@ -6,6 +6,7 @@ import type { ApiKeyPrincipal, ApiKeyScope } from '../auth/principal.js';
 import { hashToken, newSecretToken } from '../auth/secret-token.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { isUuid } from '../common/uuid.js';
 
 /**
  * What every key starts with: secret scanners (and people) recognise a Trackveil key by it, and
@@ -20,7 +21,6 @@ const SHOWN_LENGTH = API_KEY_PREFIX.length + 8;
 const TOUCH_INTERVAL_MS = 60_000;
 /** Past this many keys in `touchedAt`, those not touched within the interval are dropped. */
 const TOUCHED_KEYS_KEPT = 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_NOT_FOUND =
   'No active API key of this account has this id; list the keys to find it (a revoked key is no longer listed).';
 
@@ -144,7 +144,7 @@ export class ApiKeysService extends ApiKeyVerifier implements BeforeApplicationS
     accountId: string,
     keyId: string,
   ): Promise<{ id: string; name: string; scope: ApiKeyScope; prefix: string }> {
-    if (!UUID.test(keyId)) throw new DomainError('api_key_not_found', KEY_NOT_FOUND);
+    if (!isUuid(keyId)) throw new DomainError('api_key_not_found', KEY_NOT_FOUND);
     const [rows]: [{ id: string; name: string; scope: ApiKeyScope; prefix: string }[], number] =
       await this.dataSource.query(
         `UPDATE api_keys SET revoked_at = $3

@@ -13,6 +13,7 @@ import { authConfig } from '../config/auth.config.js';
 import { isDataError } from '../database/database-errors.js';
 import { anonymizeIp } from '../tracking/anonymize-ip.js';
 import type { AuditActorType } from './entities/audit-entry.entity.js';
+import { isUuid } from '../common/uuid.js';
 
 /** What the audit log records; the action names are part of the API (`GET …/audit-log`). */
 export const AUDIT_ACTIONS = [
@@ -121,13 +122,12 @@ const RETENTION_BATCH = 5000;
 /** The least time between two "could not write the audit log" warnings. */
 const FAILURE_LOG_INTERVAL_MS = 30_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Detail fields whose name says they hold a secret: stored as `[redacted]` whatever a caller sent. */
 const SECRET_FIELD = /password|passwd|secret|token|cookie|authorization|^(api_?)?key$/i;
 const MAX_DETAIL_TEXT = 500;
 
 function uuidOrNull(value: string | null | undefined): string | null {
-  return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : null;
+  return typeof value === 'string' && isUuid(value) ? value.toLowerCase() : null;
 }
 
 function cut(value: string | null | undefined, length: number): string | null {

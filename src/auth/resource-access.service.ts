@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { MembershipRole } from '../users/entities/membership.entity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid.js';
 
 /** Where a site or account is, and the role a user holds there: one query per request. */
 @Injectable()
@@ -18,7 +17,7 @@ export class ResourceAccessService {
     siteId: string,
     userId: string | null,
   ): Promise<{ accountId: string; role: MembershipRole | null } | null> {
-    if (!UUID.test(siteId)) return null;
+    if (!isUuid(siteId)) return null;
     const [row]: { account_id: string; role: MembershipRole | null }[] =
       await this.dataSource.query(
         `SELECT s.account_id, m.role FROM sites s
@@ -31,16 +30,11 @@ export class ResourceAccessService {
 
   /** The user's role in the account; null when not a member (or no such account). */
   async accountRole(accountId: string, userId: string): Promise<MembershipRole | null> {
-    if (!UUID.test(accountId)) return null;
+    if (!isUuid(accountId)) return null;
     const [row]: { role: MembershipRole }[] = await this.dataSource.query(
       'SELECT role FROM memberships WHERE account_id = $1 AND user_id = $2',
       [accountId, userId],
     );
     return row?.role ?? null;
-  }
-
-  /** Whether the account exists (for API keys, whose account is known). */
-  isUuid(id: string): boolean {
-    return UUID.test(id);
   }
 }

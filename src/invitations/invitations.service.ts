@@ -17,8 +17,7 @@ import { MembersService } from '../members/members.service.js';
 import type { MembershipRole } from '../users/entities/membership.entity.js';
 import type { User } from '../users/entities/user.entity.js';
 import { normalizeEmail, UsersService } from '../users/users.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid.js';
 
 /** One answer for every link that does not work: which case it was helps nobody but a guesser. */
 export const INVITATION_NOT_FOUND =
@@ -266,7 +265,7 @@ export class InvitationsService {
     actor: Omit<Inviter, 'role'>,
     invitationId: string,
   ): Promise<void> {
-    if (!UUID.test(invitationId)) {
+    if (!isUuid(invitationId)) {
       throw new DomainError('invitation_not_found', PENDING_INVITATION_NOT_FOUND);
     }
     const [rows]: [{ id: string; email: string }[], number] = await this.dataSource.query(

@@ -4,8 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/domain-error.js';
 import type { MembershipRole } from '../users/entities/membership.entity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/uuid.js';
 
 const RANK: Record<MembershipRole, number> = { viewer: 1, admin: 2, owner: 3 };
 
@@ -88,7 +87,7 @@ export class MembersService {
     const from = await this.dataSource.transaction(async (em) => {
       const roles = await this.lockRoles(em, accountId);
       const actorRole = roles.get(actor.userId);
-      const current = UUID.test(targetUserId) ? roles.get(targetUserId.toLowerCase()) : undefined;
+      const current = isUuid(targetUserId) ? roles.get(targetUserId.toLowerCase()) : undefined;
       if (!current) throw new DomainError('member_not_found', MEMBER_NOT_FOUND);
       if (!actorRole || RANK[actorRole] < RANK.admin) {
         throw new DomainError(
@@ -142,7 +141,7 @@ export class MembersService {
     const removed = await this.dataSource.transaction(async (em) => {
       const roles = await this.lockRoles(em, accountId);
       const actorRole = roles.get(actor.userId);
-      const current = UUID.test(target) ? roles.get(target) : undefined;
+      const current = isUuid(target) ? roles.get(target) : undefined;
       if (!current) throw new DomainError('member_not_found', MEMBER_NOT_FOUND);
       const leaving = target === actor.userId;
       if (!leaving && (!actorRole || RANK[actorRole] < RANK.admin)) {
