@@ -74,6 +74,26 @@ describe('POST /track', () => {
       });
       expect(view.created_at.toISOString()).toBe(clock.now().toISOString());
 
+      // The visit keeps what the stats read of it: where it came from and on what device.
+      const [session] = await dataSource.query(`SELECT * FROM sessions WHERE site_id = $1`, [
+        site.id,
+      ]);
+      expect(session).toMatchObject({
+        id: view.session_id,
+        entry_path: '/pricing',
+        referrer: 'https://news.ycombinator.com/item',
+        referrer_host: 'news.ycombinator.com',
+        utm_source: 'newsletter',
+        utm_medium: 'email',
+        utm_campaign: 'spring',
+        browser: 'Chrome',
+        browser_version: '131.0.0.0',
+        os: 'Windows',
+        os_version: '10',
+        device_type: 'desktop',
+        screen_width: 1920,
+      });
+
       const [visitor] = await dataSource.query(`SELECT * FROM visitors WHERE site_id = $1`, [
         site.id,
       ]);

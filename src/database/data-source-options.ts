@@ -28,6 +28,7 @@ import { ApiKeys1764936000000 } from '../../migrations/1764936000000-ApiKeys.js'
 import { SitesApi1765022400000 } from '../../migrations/1765022400000-SitesApi.js';
 import { Invitations1764849600000 } from '../../migrations/1764849600000-Invitations.js';
 import { PasswordResets1765195200000 } from '../../migrations/1765195200000-PasswordResets.js';
+import { SessionAttributes1765281600000 } from '../../migrations/1765281600000-SessionAttributes.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
   SitesApi1765022400000,
   AuditLog1765108800000,
   PasswordResets1765195200000,
+  SessionAttributes1765281600000,
 ];
 
 export interface DatabaseConnectionSettings {

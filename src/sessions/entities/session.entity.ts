@@ -21,6 +21,7 @@ import { Visitor } from '../../visitors/entities/visitor.entity.js';
 @Index('IDX_sessions_site_id_started_at', ['siteId', 'startedAt'])
 @Check('CHK_sessions_activity_order', 'last_activity_at >= started_at')
 @Check('CHK_sessions_page_view_count', 'page_view_count >= 0')
+@Check('CHK_sessions_country', `country ~ '^[A-Z]{2}$'`)
 export class Session {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_sessions' })
   id!: string;
@@ -66,4 +67,44 @@ export class Session {
 
   @Column({ type: 'varchar', length: 256, nullable: true })
   utmCampaign!: string | null;
+
+  /**
+   * The named source of the visit ("Google", "Hacker News", a `utm_source` as sent), from its
+   * `utm_source` or else its referrer host; null for direct visits.
+   */
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  source!: string | null;
+
+  /** The referrer of the first hit, without query string and fragment; none for internal moves. */
+  @Column({ type: 'varchar', length: 2048, nullable: true })
+  referrer!: string | null;
+
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  utmTerm!: string | null;
+
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  utmContent!: string | null;
+
+  /** The browser, OS, device and screen of the visit's first hit. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  browser!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  browserVersion!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  os!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  osVersion!: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  deviceType!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  screenWidth!: number | null;
+
+  /** ISO 3166-1 alpha-2 code of the visitor's country, looked up at ingest; null when unknown. */
+  @Column({ type: 'char', length: 2, nullable: true })
+  country!: string | null;
 }
