@@ -20,6 +20,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
 import { SitesApiModule } from './sites/sites-api.module.js';
 import { SitesModule } from './sites/sites.module.js';
+import { StatsModule } from './stats/stats.module.js';
 import { TrackerScriptModule } from './tracker-script/tracker-script.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
 
@@ -38,6 +39,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     MetricsModule,
     HealthModule,
     SitesModule,
+    StatsModule,
     SitesApiModule,
     AccountsModule,
     MembersModule,

@@ -23,6 +23,7 @@ describe('readEnvironment', () => {
       DATABASE_CONNECT_TIMEOUT_MS: 5000,
       INGEST_TIMEOUT_MS: 5000,
       HEALTH_TIMEOUT_MS: 1500,
+      STATS_QUERY_TIMEOUT_MS: 30000,
       EMBEDDED_POSTGRES_DIR: './data/postgres',
       EMBEDDED_POSTGRES_PORT: 54329,
       TRUST_PROXY: 'false',

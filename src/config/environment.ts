@@ -107,6 +107,9 @@ export class Environment {
   @IntegerVariable(100, 60000, 'milliseconds')
   HEALTH_TIMEOUT_MS = 1500;
 
+  @IntegerVariable(100, 600000, 'milliseconds')
+  STATS_QUERY_TIMEOUT_MS = 30000;
+
   @IsOptional()
   @IsString()
   EMBEDDED_POSTGRES_DIR = './data/postgres';

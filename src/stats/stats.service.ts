@@ -1,0 +1,679 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type pg from 'pg';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { statsConfig } from '../config/stats.config.js';
+import { poolOf } from '../database/bounded-query.js';
+import { type Dimension, dimensionNamed, DIMENSION_NAMES, propKey } from './dimensions.js';
+import { type Filter, FilterError, type GoalFilter, parseFilters } from './filters.js';
+import {
+  checkInterval,
+  type Comparison,
+  type Interval,
+  type LocalRange,
+  localDateTime,
+  type PeriodName,
+  type ResolvedPeriod,
+  resolvePeriod,
+} from './period.js';
+import { type GoalDefinition, type QueryScope, StatsQueryBuilder } from './stats-query.js';
+
+/** What every stats read is asked with. */
+export interface StatsRequest {
+  period: PeriodName;
+  date?: string;
+  from?: string;
+  to?: string;
+  compare: Comparison;
+  filters: string[] | string | undefined;
+}
+
+export interface Totals {
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  /** Visits with at most one page view. */
+  bounces: number;
+  /** Page views of the visits counted in `visits` (for views per visit). */
+  visitPageviews: number;
+  /** Seconds from start to last activity, summed over the visits. */
+  durationSeconds: number;
+}
+
+export interface Metrics {
+  visitors: number;
+  visits: number;
+  pageviews: number;
+  viewsPerVisit: number;
+  bounceRate: number;
+  visitDuration: number;
+}
+
+export const METRICS = [
+  'visitors',
+  'visits',
+  'pageviews',
+  'viewsPerVisit',
+  'bounceRate',
+  'visitDuration',
+] as const;
+
+export interface PeriodView {
+  name: PeriodName;
+  from: string;
+  to: string;
+  timezone: string;
+}
+
+export interface SummaryResult {
+  period: PeriodView;
+  comparison: { from: string; to: string } | null;
+  metrics: Metrics;
+  previous: Metrics | null;
+}
+
+export interface TimeseriesPoint extends Metrics {
+  /** The local start of the bucket: `YYYY-MM-DD` (day, week, month) or `YYYY-MM-DDTHH:MM`. */
+  date: string;
+}
+
+export interface TimeseriesResult {
+  period: PeriodView;
+  interval: Interval;
+  points: TimeseriesPoint[];
+  comparison: { from: string; to: string; points: TimeseriesPoint[] } | null;
+}
+
+export type BreakdownSort =
+  | 'visitors'
+  | 'visits'
+  | 'pageviews'
+  | 'bounceRate'
+  | 'visitDuration'
+  | 'events'
+  | 'conversionRate';
+
+export interface BreakdownRequest extends StatsRequest {
+  dimension: string;
+  limit: number;
+  page: number;
+  search?: string;
+  sort?: BreakdownSort;
+  order: 'asc' | 'desc';
+}
+
+export interface BreakdownRow {
+  value: string | null;
+  visitors: number;
+  visits?: number;
+  pageviews?: number;
+  bounceRate?: number;
+  visitDuration?: number;
+  events?: number;
+  conversionRate?: number;
+}
+
+export interface BreakdownResult {
+  period: PeriodView;
+  dimension: string;
+  /** The columns every row has, in order (for a table or a CSV header). */
+  columns: (keyof BreakdownRow)[];
+  rows: BreakdownRow[];
+  page: number;
+  limit: number;
+  hasMore: boolean;
+}
+
+export interface RealtimeResult {
+  /** Distinct visitors with a page view in the last 5 minutes. */
+  visitors: number;
+  pages: { value: string; visitors: number }[];
+  sources: { value: string | null; visitors: number }[];
+}
+
+/** A request the stats cannot answer as asked (a bad filter, period or dimension): a 400. */
+export class StatsRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatsRequestError';
+  }
+}
+
+const COLUMNS: Record<Dimension['level'], (keyof BreakdownRow)[]> = {
+  visit: ['value', 'visitors', 'visits', 'pageviews', 'bounceRate', 'visitDuration'],
+  page: ['value', 'visitors', 'visits', 'pageviews'],
+  event: ['value', 'visitors', 'events', 'conversionRate'],
+};
+
+/** The columns a breakdown may be sorted by, per level (its default first). */
+export const SORTS: Record<Dimension['level'], BreakdownSort[]> = {
+  visit: ['visitors', 'visits', 'pageviews', 'bounceRate', 'visitDuration'],
+  page: ['visitors', 'visits', 'pageviews'],
+  event: ['visitors', 'events', 'conversionRate'],
+};
+
+const REALTIME_WINDOW_MS = 5 * 60_000;
+
+interface SiteFacts {
+  timezone: string;
+}
+
+interface Prepared {
+  period: ResolvedPeriod;
+  view: PeriodView;
+  filters: Filter[];
+  goals: GoalDefinition[][];
+  range: { from: Date; to: Date };
+  comparison: { from: Date; to: Date } | null;
+}
+
+/**
+ * The stats of a site, read from the raw tables (`sessions`, `page_views`, `events`). Every
+ * number follows the definitions in the README ("Stats: definitions").
+ */
+@Injectable()
+export class StatsService {
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
+  ) {
+    this.timeoutMs = config.queryTimeoutMs;
+  }
+
+  async summary(siteId: string, request: StatsRequest): Promise<SummaryResult> {
+    const prepared = await this.prepare(siteId, request);
+    const [current, previous] = await Promise.all([
+      this.totals(this.scope(siteId, prepared, prepared.range)),
+      prepared.comparison
+        ? this.totals(this.scope(siteId, prepared, prepared.comparison))
+        : Promise.resolve(undefined),
+    ]);
+    return {
+      period: prepared.view,
+      comparison: this.comparisonView(prepared),
+      metrics: toMetrics(current),
+      previous: previous ? toMetrics(previous) : null,
+    };
+  }
+
+  async timeseries(
+    siteId: string,
+    request: StatsRequest & { interval?: Interval },
+  ): Promise<TimeseriesResult> {
+    const prepared = await this.prepare(siteId, request);
+    const interval = request.interval ?? prepared.period.defaultInterval;
+    try {
+      checkInterval(prepared.period, interval);
+    } catch (error) {
+      throw new StatsRequestError((error as Error).message);
+    }
+    const [points, previous] = await Promise.all([
+      this.series(this.scope(siteId, prepared, prepared.range), interval),
+      prepared.comparison
+        ? this.series(this.scope(siteId, prepared, prepared.comparison), interval)
+        : Promise.resolve(undefined),
+    ]);
+    const comparison = this.comparisonView(prepared);
+    return {
+      period: prepared.view,
+      interval,
+      points,
+      comparison: comparison && previous ? { ...comparison, points: previous } : null,
+    };
+  }
+
+  async breakdown(siteId: string, request: BreakdownRequest): Promise<BreakdownResult> {
+    const dimension = this.dimension(request.dimension);
+    const prepared = await this.prepare(siteId, request);
+    const sort = this.sortOf(dimension, request.sort);
+    const scope = this.scope(siteId, prepared, prepared.range);
+    const { sql, params } = this.breakdownSql(scope, dimension, {
+      sort,
+      order: request.order,
+      search: request.search,
+      limit: request.limit + 1,
+      offset: (request.page - 1) * request.limit,
+    });
+    const rows = (await this.read<Record<string, unknown>>(sql, params)).map((row) =>
+      toRow(dimension, row),
+    );
+    return {
+      period: prepared.view,
+      dimension: dimension.name,
+      columns: COLUMNS[dimension.level],
+      rows: rows.slice(0, request.limit),
+      page: request.page,
+      limit: request.limit,
+      hasMore: rows.length > request.limit,
+    };
+  }
+
+  /**
+   * Every row of a breakdown, for a CSV export: `onRows` is called with each chunk read from a
+   * cursor, so no export is held in memory whole. Resolves when done or when `onRows` returns
+   * false (the client went away).
+   */
+  async streamBreakdown(
+    siteId: string,
+    request: Omit<BreakdownRequest, 'limit' | 'page'>,
+    onHeader: (result: Pick<BreakdownResult, 'columns' | 'dimension' | 'period'>) => void,
+    onRows: (rows: BreakdownRow[]) => Promise<boolean>,
+  ): Promise<void> {
+    const dimension = this.dimension(request.dimension);
+    const prepared = await this.prepare(siteId, request);
+    const scope = this.scope(siteId, prepared, prepared.range);
+    const { sql, params } = this.breakdownSql(scope, dimension, {
+      sort: this.sortOf(dimension, request.sort),
+      order: request.order,
+      search: request.search,
+    });
+    onHeader({
+      columns: COLUMNS[dimension.level],
+      dimension: dimension.name,
+      period: prepared.view,
+    });
+    await this.stream(sql, params, (rows) => onRows(rows.map((row) => toRow(dimension, row))));
+  }
+
+  /**
+   * The page views (`kind` pageviews) or custom events of a period, one row each with the facts of
+   * its visit, streamed like `streamBreakdown`. Filters apply as to the stats.
+   */
+  async streamRaw(
+    siteId: string,
+    kind: 'pageviews' | 'events',
+    request: StatsRequest,
+    onHeader: (view: PeriodView, columns: string[]) => void,
+    onRows: (rows: Record<string, unknown>[]) => Promise<boolean>,
+  ): Promise<void> {
+    const prepared = await this.prepare(siteId, request);
+    const query = new StatsQueryBuilder(this.scope(siteId, prepared, prepared.range));
+    const tz = query.timezone;
+    const visit = `s.entry_path AS entry_page, s.source, s.referrer, s.utm_source, s.utm_medium,
+      s.utm_campaign, s.utm_term, s.utm_content, s.browser, s.browser_version, s.os, s.os_version,
+      s.device_type AS device, s.screen_width, s.country`;
+    const time = (column: string) =>
+      `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time,
+       to_char(${column} AT TIME ZONE ${tz}, 'YYYY-MM-DD"T"HH24:MI:SS') AS local_time`;
+    const sql =
+      kind === 'pageviews'
+        ? `${query.hits(`${time('p.created_at')}, p.visitor_id, p.session_id, p.hostname, p.path, p.url, p.title, ${visit}`, true)}
+           ORDER BY p.created_at, p.id`
+        : `${query.events(`${time('e.created_at')}, e.visitor_id, e.session_id, e.name, e.props::text AS props, e.hostname, e.path, ${visit}`, true)}
+           ORDER BY e.created_at, e.id`;
+    const columns =
+      kind === 'pageviews'
+        ? ['time', 'local_time', 'visitor_id', 'session_id', 'hostname', 'path', 'url', 'title']
+        : ['time', 'local_time', 'visitor_id', 'session_id', 'name', 'props', 'hostname', 'path'];
+    onHeader(prepared.view, [
+      ...columns,
+      'entry_page',
+      'source',
+      'referrer',
+      'utm_source',
+      'utm_medium',
+      'utm_campaign',
+      'utm_term',
+      'utm_content',
+      'browser',
+      'browser_version',
+      'os',
+      'os_version',
+      'device',
+      'screen_width',
+      'country',
+    ]);
+    await this.stream(sql, query.params, onRows);
+  }
+
+  async realtime(
+    siteId: string,
+    filters: string[] | string | undefined,
+    limit: number,
+  ): Promise<RealtimeResult> {
+    const site = await this.site(siteId);
+    const parsed = this.parse(filters);
+    const now = this.clock.now();
+    const query = new StatsQueryBuilder({
+      siteId,
+      from: new Date(now.getTime() - REALTIME_WINDOW_MS),
+      to: new Date(now.getTime() + 1),
+      timezone: site.timezone,
+      filters: parsed,
+      goals: await this.goalsOf(siteId, parsed),
+    });
+    const top = (value: string) =>
+      `SELECT value, count(DISTINCT visitor_id)::int AS visitors FROM (${query.hits(`${value} AS value, p.visitor_id`, true)}) h
+        GROUP BY value ORDER BY visitors DESC, value NULLS FIRST LIMIT ${query.param(limit)}`;
+    const sql = `SELECT
+        (SELECT count(DISTINCT visitor_id)::int FROM (${query.hits('p.visitor_id')}) h) AS visitors,
+        (SELECT coalesce(json_agg(t), '[]') FROM (${top('p.path')}) t) AS pages,
+        (SELECT coalesce(json_agg(t), '[]') FROM (${top('s.source')}) t) AS sources`;
+    const [row] = await this.read<RealtimeResult>(sql, query.params);
+    return row;
+  }
+
+  private dimension(name: string): Dimension {
+    const dimension = dimensionNamed(name);
+    if (!dimension) {
+      throw new StatsRequestError(
+        `Unknown dimension "${name}"; one of ${DIMENSION_NAMES.join(', ')}.`,
+      );
+    }
+    return dimension;
+  }
+
+  private sortOf(dimension: Dimension, sort: BreakdownSort | undefined): BreakdownSort {
+    const allowed = SORTS[dimension.level];
+    if (sort === undefined) return allowed[0];
+    if (!allowed.includes(sort)) {
+      throw new StatsRequestError(
+        `A ${dimension.name} breakdown can be sorted by ${allowed.join(', ')} (got ${sort}).`,
+      );
+    }
+    return sort;
+  }
+
+  private parse(filters: string[] | string | undefined): Filter[] {
+    try {
+      return parseFilters(filters);
+    } catch (error) {
+      if (error instanceof FilterError) throw new StatsRequestError(error.message);
+      throw error;
+    }
+  }
+
+  private async site(siteId: string): Promise<SiteFacts> {
+    const rows = await this.read<SiteFacts>(
+      'SELECT timezone FROM sites WHERE id = $1 AND deleted_at IS NULL',
+      [siteId],
+    );
+    if (!rows[0]) throw new StatsRequestError('The site does not exist.');
+    return rows[0];
+  }
+
+  /** The goal definitions behind each goal filter, matched by display name or id. */
+  private async goalsOf(siteId: string, filters: Filter[]): Promise<GoalDefinition[][]> {
+    const goalFilters = filters.filter((filter): filter is GoalFilter => filter.kind === 'goal');
+    if (goalFilters.length === 0) return [];
+    const goals = await this.read<GoalDefinition & { id: string; name: string }>(
+      `SELECT id, event_name AS "eventName", page_path AS "pagePath",
+              coalesce(display_name, CASE WHEN event_name IS NOT NULL THEN event_name ELSE 'Visit ' || page_path END) AS name
+         FROM goals WHERE site_id = $1`,
+      [siteId],
+    );
+    return goalFilters.map((filter) => {
+      const matched = goals.filter((goal) =>
+        filter.values.some((v) => v === goal.name || v === goal.id),
+      );
+      const unknown = filter.values.filter(
+        (v) => !goals.some((goal) => v === goal.name || v === goal.id),
+      );
+      if (unknown.length > 0) {
+        throw new StatsRequestError(
+          `No goal of this site is called ${unknown.map((v) => `"${v}"`).join(', ')}.`,
+        );
+      }
+      return matched;
+    });
+  }
+
+  private async prepare(siteId: string, request: StatsRequest): Promise<Prepared> {
+    const site = await this.site(siteId);
+    const filters = this.parse(request.filters);
+    const now = this.clock.now();
+    const firstDate =
+      request.period === 'all' ? await this.firstDate(siteId, site.timezone, now) : '';
+    let period: ResolvedPeriod;
+    try {
+      period = resolvePeriod(request, now, site.timezone, firstDate);
+    } catch (error) {
+      throw new StatsRequestError((error as Error).message);
+    }
+    const [goals, bounds] = await Promise.all([
+      this.goalsOf(siteId, filters),
+      this.instants(site.timezone, period.range, period.comparison),
+    ]);
+    return {
+      period,
+      view: {
+        name: period.name,
+        from: period.range.firstDate,
+        to: period.range.lastDate,
+        timezone: site.timezone,
+      },
+      filters,
+      goals,
+      range: bounds.range,
+      comparison: bounds.comparison,
+    };
+  }
+
+  private comparisonView(prepared: Prepared): { from: string; to: string } | null {
+    const comparison = prepared.period.comparison;
+    return comparison ? { from: comparison.firstDate, to: comparison.lastDate } : null;
+  }
+
+  /** The local date of the site's first page view, for `period=all`; today when it has none. */
+  private async firstDate(siteId: string, timezone: string, now: Date): Promise<string> {
+    const [row] = await this.read<{ first: Date | null }>(
+      'SELECT min(created_at) AS first FROM page_views WHERE site_id = $1',
+      [siteId],
+    );
+    return localDateTime(row?.first ?? now, timezone).date;
+  }
+
+  /** The instants of local ranges, as PostgreSQL's timezone rules (the ones buckets use) say. */
+  private async instants(
+    timezone: string,
+    range: LocalRange,
+    comparison: LocalRange | null,
+  ): Promise<{ range: { from: Date; to: Date }; comparison: { from: Date; to: Date } | null }> {
+    const [row] = await this.read<{ from: Date; to: Date; cfrom: Date | null; cto: Date | null }>(
+      `SELECT $1::timestamp AT TIME ZONE $5 AS "from", $2::timestamp AT TIME ZONE $5 AS "to",
+              $3::timestamp AT TIME ZONE $5 AS cfrom, $4::timestamp AT TIME ZONE $5 AS cto`,
+      [range.from, range.to, comparison?.from ?? null, comparison?.to ?? null, timezone],
+    );
+    return {
+      range: { from: row.from, to: row.to },
+      comparison: row.cfrom && row.cto ? { from: row.cfrom, to: row.cto } : null,
+    };
+  }
+
+  private scope(siteId: string, prepared: Prepared, span: { from: Date; to: Date }): QueryScope {
+    return {
+      siteId,
+      from: span.from,
+      to: span.to,
+      timezone: prepared.view.timezone,
+      filters: prepared.filters,
+      goals: prepared.goals,
+    };
+  }
+
+  private async totals(scope: QueryScope): Promise<Totals> {
+    const query = new StatsQueryBuilder(scope);
+    const sql = `WITH hits AS (${query.hits('p.visitor_id')}),
+        visits AS (${query.visits('s.page_view_count, s.started_at, s.last_activity_at')})
+      SELECT (SELECT count(DISTINCT visitor_id) FROM hits)::int AS visitors,
+             (SELECT count(*) FROM hits)::int AS pageviews,
+             v.visits, v.bounces, v.visit_pageviews AS "visitPageviews", v.duration AS "durationSeconds"
+        FROM (${VISIT_AGGREGATES} FROM visits) v`;
+    const [row] = await this.read<Totals>(sql, query.params);
+    return numbers(row);
+  }
+
+  private async series(scope: QueryScope, interval: Interval): Promise<TimeseriesPoint[]> {
+    const query = new StatsQueryBuilder(scope);
+    const format =
+      interval === 'hour' || interval === 'minute' ? 'YYYY-MM-DD"T"HH24:MI' : 'YYYY-MM-DD';
+    const sql = `WITH buckets AS (${query.buckets(interval)}),
+        hits AS (SELECT bucket, count(DISTINCT visitor_id)::int AS visitors, count(*)::int AS pageviews
+                   FROM (${query.hits(`${query.bucket('p.created_at', interval)} AS bucket, p.visitor_id`)}) h
+                  GROUP BY bucket),
+        visits AS (${VISIT_AGGREGATES}, bucket
+                     FROM (${query.visits(`${query.bucket('s.started_at', interval)} AS bucket, s.page_view_count, s.started_at, s.last_activity_at`)}) v
+                    GROUP BY bucket)
+      SELECT to_char(b.bucket, '${format}') AS date,
+             coalesce(h.visitors, 0) AS visitors, coalesce(h.pageviews, 0) AS pageviews,
+             coalesce(v.visits, 0) AS visits, coalesce(v.bounces, 0) AS bounces,
+             coalesce(v.visit_pageviews, 0) AS "visitPageviews", coalesce(v.duration, 0) AS "durationSeconds"
+        FROM buckets b LEFT JOIN hits h USING (bucket) LEFT JOIN visits v USING (bucket)
+       ORDER BY b.bucket`;
+    const rows = await this.read<Totals & { date: string }>(sql, query.params);
+    return rows.map((row) => ({ date: row.date, ...toMetrics(numbers(row)) }));
+  }
+
+  private breakdownSql(
+    scope: QueryScope,
+    dimension: Dimension,
+    options: {
+      sort: BreakdownSort;
+      order: 'asc' | 'desc';
+      search?: string;
+      limit?: number;
+      offset?: number;
+    },
+  ): { sql: string; params: unknown[] } {
+    const query = new StatsQueryBuilder(scope);
+    const value = query.valueSql(dimension);
+    const search =
+      options.search === undefined || options.search === ''
+        ? ''
+        : `WHERE value ILIKE ${query.param(`%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`;
+    let sql: string;
+    if (dimension.level === 'visit') {
+      sql = `SELECT value, sum(visitors)::int AS visitors, sum(visits)::int AS visits,
+            sum(pageviews)::int AS pageviews,
+            CASE WHEN sum(visits) > 0 THEN round(100 * sum(bounces) / sum(visits))::int ELSE 0 END AS "bounceRate",
+            CASE WHEN sum(visits) > 0 THEN round(sum(duration) / sum(visits))::int ELSE 0 END AS "visitDuration"
+          FROM (
+            SELECT value, count(DISTINCT visitor_id) AS visitors, count(*) AS pageviews,
+                   0 AS visits, 0 AS bounces, 0 AS duration
+              FROM (${query.hits(`${value} AS value, p.visitor_id`, true)}) h ${search} GROUP BY value
+            UNION ALL
+            SELECT value, 0, 0, count(*), count(*) FILTER (WHERE page_view_count <= 1),
+                   sum(extract(epoch FROM last_activity_at - started_at))
+              FROM (${query.visits(`${value} AS value, s.page_view_count, s.started_at, s.last_activity_at`)}) v ${search}
+             GROUP BY value
+          ) u GROUP BY value`;
+    } else if (dimension.level === 'page') {
+      sql = `SELECT value, count(DISTINCT visitor_id)::int AS visitors,
+            count(DISTINCT session_id)::int AS visits, count(*)::int AS pageviews
+          FROM (${query.hits(`${value} AS value, p.visitor_id, p.session_id`)}) h ${search}
+         GROUP BY value`;
+    } else {
+      // The denominator of a conversion rate: every visitor of the period under the filters
+      // that are not about custom events or goals.
+      const base = new StatsQueryBuilder({
+        ...scope,
+        filters: scope.filters.filter(
+          (filter) => filter.kind === 'dimension' && filter.dimension.level !== 'event',
+        ),
+        goals: [],
+      });
+      const offset = query.params.length;
+      const total = base
+        .hits('p.visitor_id')
+        .replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
+      query.params.push(...base.params);
+      const notNull = propKey(dimension) === undefined ? '' : `AND ${value} IS NOT NULL`;
+      sql = `SELECT value, visitors, events,
+            CASE WHEN total > 0 THEN round(1000 * visitors::numeric / total) / 10 ELSE 0 END AS "conversionRate"
+          FROM (SELECT value, count(DISTINCT visitor_id)::int AS visitors, count(*)::int AS events
+                  FROM (${query.events(`${value} AS value, e.visitor_id`)} ${notNull}) ev ${search}
+                 GROUP BY value) r,
+               (SELECT count(DISTINCT visitor_id) AS total FROM (${total}) t) d`;
+    }
+    const direction = options.order === 'asc' ? 'ASC' : 'DESC';
+    sql += ` ORDER BY "${options.sort}" ${direction}, value ASC NULLS FIRST`;
+    if (options.limit !== undefined) sql += ` LIMIT ${query.param(options.limit)}`;
+    if (options.offset) sql += ` OFFSET ${query.param(options.offset)}`;
+    return { sql, params: query.params };
+  }
+
+  /** One read-only query, bounded by STATS_QUERY_TIMEOUT_MS. */
+  private async read<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.withClient(async (client) => (await client.query(sql, params)).rows as T[]);
+  }
+
+  /** Reads `sql` through a cursor in chunks, handing each to `onRows` until it returns false. */
+  private async stream(
+    sql: string,
+    params: unknown[],
+    onRows: (rows: Record<string, unknown>[]) => Promise<boolean>,
+  ): Promise<void> {
+    await this.withClient(async (client) => {
+      await client.query(`DECLARE export NO SCROLL CURSOR FOR ${sql}`, params);
+      for (;;) {
+        const { rows } = await client.query<Record<string, unknown>>('FETCH 2000 FROM export');
+        if (rows.length === 0) break;
+        if (!(await onRows(rows))) break;
+      }
+    });
+  }
+
+  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await poolOf(this.dataSource).connect();
+    let failed: Error | undefined;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${Math.floor(this.timeoutMs)}`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      failed = error as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      // A connection whose query failed midway is not worth keeping.
+      client.release(failed && !(failed instanceof StatsRequestError) ? failed : undefined);
+    }
+  }
+}
+
+const VISIT_AGGREGATES = `SELECT count(*)::int AS visits,
+        count(*) FILTER (WHERE page_view_count <= 1)::int AS bounces,
+        coalesce(sum(page_view_count), 0)::int AS visit_pageviews,
+        coalesce(sum(extract(epoch FROM last_activity_at - started_at)), 0)::float8 AS duration`;
+
+function numbers(row: Totals): Totals {
+  return {
+    visitors: Number(row.visitors),
+    visits: Number(row.visits),
+    pageviews: Number(row.pageviews),
+    bounces: Number(row.bounces),
+    visitPageviews: Number(row.visitPageviews),
+    durationSeconds: Number(row.durationSeconds),
+  };
+}
+
+/** The metrics of totals: rates rounded as the API shows them. */
+export function toMetrics(totals: Totals): Metrics {
+  const { visits } = totals;
+  return {
+    visitors: totals.visitors,
+    visits,
+    pageviews: totals.pageviews,
+    viewsPerVisit: visits > 0 ? Math.round((100 * totals.visitPageviews) / visits) / 100 : 0,
+    bounceRate: visits > 0 ? Math.round((100 * totals.bounces) / visits) : 0,
+    visitDuration: visits > 0 ? Math.round(totals.durationSeconds / visits) : 0,
+  };
+}
+
+function toRow(dimension: Dimension, row: Record<string, unknown>): BreakdownRow {
+  const out: BreakdownRow = {
+    value:
+      typeof row.value === 'string' || row.value === null ? row.value : String(row.value),
+    visitors: 0,
+  };
+  for (const column of COLUMNS[dimension.level]) {
+    if (column !== 'value') out[column] = Number(row[column]);
+  }
+  return out;
+}
