@@ -668,8 +668,8 @@ export function toMetrics(totals: Totals): Metrics {
 
 function toRow(dimension: Dimension, row: Record<string, unknown>): BreakdownRow {
   const out: BreakdownRow = {
-    value:
-      typeof row.value === 'string' || row.value === null ? row.value : String(row.value),
+    // Every dimension's value is text in SQL.
+    value: typeof row.value === 'string' ? row.value : null,
     visitors: 0,
   };
   for (const column of COLUMNS[dimension.level]) {
