@@ -61,6 +61,7 @@ const APP_TABLES = [
   'audit_log',
   'api_keys',
   'events',
+  'filtered_traffic',
   'invitations',
   'memberships',
   'page_views',

@@ -72,7 +72,7 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
     trackRequests = [];
     // On the context, so that requests a page sends while it unloads are seen too.
     context.on('request', (request) => {
-      if (request.url().endsWith('/track')) {
+      if (new URL(request.url()).pathname === '/track') {
         trackRequests.push({ type: request.resourceType(), url: request.url() });
       }
     });
@@ -364,6 +364,10 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
     await open(pages.set('/modern.html', hostPage('Modern')));
     await waitForPageViews(1);
     expect(trackRequests.map((request) => request.type)).toEqual(['fetch']);
+    // The site id in the query string too, for refusals the server decides before the body.
+    expect(trackRequests.map((request) => new URL(request.url).search)).toEqual([
+      `?s=${site.id}`,
+    ]);
   });
 
   it('should not break or slow the page while the API is down, and deliver the missed views exactly once after', async () => {

@@ -5,6 +5,7 @@ import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
 import { ApiKey } from '../api-keys/entities/api-key.entity.js';
 import { UserSession } from '../auth/entities/user-session.entity.js';
 import { Invitation } from '../invitations/entities/invitation.entity.js';
+import { FilteredTraffic } from '../filtered-traffic/entities/filtered-traffic.entity.js';
 import { PasswordReset } from '../auth-flows/entities/password-reset.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
@@ -29,6 +30,7 @@ import { SitesApi1765022400000 } from '../../migrations/1765022400000-SitesApi.j
 import { Invitations1764849600000 } from '../../migrations/1764849600000-Invitations.js';
 import { PasswordResets1765195200000 } from '../../migrations/1765195200000-PasswordResets.js';
 import { SessionAttributes1765281600000 } from '../../migrations/1765281600000-SessionAttributes.js';
+import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-FilteredTraffic.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -46,6 +48,7 @@ export const ENTITIES = [
   CustomEvent,
   ReceivedEvent,
   AuditEntry,
+  FilteredTraffic,
 ];
 
 /** Listed, not globbed: the same list works compiled, under Vitest and for the TypeORM CLI. */
@@ -65,6 +68,7 @@ export const MIGRATIONS = [
   AuditLog1765108800000,
   PasswordResets1765195200000,
   SessionAttributes1765281600000,
+  FilteredTraffic1765454400000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -19,6 +19,7 @@ import { databaseErrorCode } from '../database/database-errors.js';
  * `visitors.last_session_id` to null through `IDX_visitors_last_session_id`.
  */
 export const TRAFFIC_TABLES = [
+  'filtered_traffic',
   'received_events',
   'events',
   'page_views',

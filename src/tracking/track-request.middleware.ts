@@ -10,7 +10,9 @@ import type { ConfigType } from '@nestjs/config';
 import { normalizeIp, ThrottlerException, ThrottlerStorage } from '@nestjs/throttler';
 import express, { type Request, type Response } from 'express';
 import { assignRequestId } from '../common/logging.js';
+import { isUuid } from '../common/uuid.js';
 import { trackingConfig } from '../config/tracking.config.js';
+import { FilteredTrafficService } from '../filtered-traffic/filtered-traffic.service.js';
 import { isSpeculativeRequest } from './speculative-request.js';
 import { TrackingMetrics } from './tracking.metrics.js';
 
@@ -49,7 +51,10 @@ const REJECTION_REASONS: Record<number, string> = {
  *   of the CPU of a stored event.) Over the limit: 429 with `Retry-After`;
  * - the body: `application/json` or `text/plain`, parsed as JSON, at most 8 KB; anything else
  *   becomes the 4xx of the contract instead of Express's HTML error page;
- * - refused events are counted by reason, whichever layer refused them.
+ * - refused events are counted by reason, whichever layer refused them; every ignored or
+ *   refused request (but a 5xx, which the tracker retries) is also counted for its site's
+ *   filtered traffic when the site is known: the body's `site_id`, or before the body is read
+ *   (prefetch, rate limit, wrong content type) the `s` query parameter the tracker adds.
  */
 @Injectable()
 export class TrackRequestMiddleware implements NestMiddleware {
@@ -57,6 +62,7 @@ export class TrackRequestMiddleware implements NestMiddleware {
 
   constructor(
     private readonly metrics: TrackingMetrics,
+    private readonly filteredTraffic: FilteredTrafficService,
     @Inject(ThrottlerStorage) private readonly throttlerStorage: ThrottlerStorage,
     @Inject(trackingConfig.KEY) config: ConfigType<typeof trackingConfig>,
   ) {
@@ -84,6 +90,7 @@ export class TrackRequestMiddleware implements NestMiddleware {
       return;
     }
     if (req.method !== 'POST') return next();
+    res.once('finish', () => this.countFiltered(req, res));
     if (isSpeculativeRequest(req.headers)) {
       // Judged from the headers alone: the body is neither read nor counted against the limit.
       this.metrics.countEvent('ignored', 'prefetch');
@@ -92,11 +99,6 @@ export class TrackRequestMiddleware implements NestMiddleware {
       return;
     }
 
-    res.once('finish', () => {
-      if (res.statusCode >= 400) {
-        this.metrics.countEvent('rejected', REJECTION_REASONS[res.statusCode] ?? 'error');
-      }
-    });
     await this.throttle(req, res);
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (!contentType || !ACCEPTED_TYPES.includes(contentType)) {
@@ -108,6 +110,21 @@ export class TrackRequestMiddleware implements NestMiddleware {
       parseJson(req, res, (error?: unknown) => (error ? reject(toHttpError(error)) : resolve()));
     });
     next();
+  }
+
+  /** Counts a request that stored nothing: refusals in `/metrics`, and for its site. */
+  private countFiltered(req: Request, res: Response): void {
+    const status = res.statusCode;
+    let reason: string | undefined;
+    if (status >= 400) {
+      reason = REJECTION_REASONS[status] ?? 'error';
+      this.metrics.countEvent('rejected', reason);
+    } else if (status === 204) {
+      // Ignored (prefetch, bot, referrer spam): already in `/metrics`, counted where decided.
+      const ignored = res.getHeader('X-Trackveil-Ignored');
+      reason = typeof ignored === 'string' ? ignored : undefined;
+    }
+    if (reason && status < 500) this.filteredTraffic.record(siteOf(req), reason);
   }
 
   private async throttle(req: Request, res: Response): Promise<void> {
@@ -124,6 +141,19 @@ export class TrackRequestMiddleware implements NestMiddleware {
       throw new ThrottlerException(RATE_LIMIT_MESSAGE);
     }
   }
+}
+
+/**
+ * The site a request names: its body's `site_id`, else the `s` query parameter (read only when
+ * the body was not, or named no site). Either may name any site: anyone can send any site id.
+ */
+function siteOf(req: Request): unknown {
+  const body: unknown = req.body;
+  if (typeof body === 'object' && body !== null && 'site_id' in body) {
+    const { site_id: siteId } = body;
+    if (typeof siteId === 'string' && isUuid(siteId)) return siteId;
+  }
+  return req.query.s;
 }
 
 interface BodyParserError {

@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiQuery,
   ApiRequestTimeoutResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -46,6 +47,13 @@ export class TrackingController {
       'What the tracker script sends. CORS: any origin may send (its `Origin` is reflected, preflights are answered); a site that lists allowed domains refuses others with 403. Fields the server does not know are dropped, not refused. The body is at most 8 KB.',
   })
   @ApiConsumes('application/json', 'text/plain')
+  @ApiQuery({
+    name: 's',
+    required: false,
+    description:
+      "The body's `site_id` again (the tracker sends it): a request refused before its body is read (prefetch, rate limit, wrong content type, too large) is then counted in that site's filtered traffic. Nothing else reads it.",
+    schema: { type: 'string', format: 'uuid' },
+  })
   @ApiAcceptedResponse({
     description:
       'Stored (committed before the answer), or a repeat of an `event_id` already stored. Empty body.',

@@ -34,7 +34,9 @@
     }
 
     var site = attr('site-id');
-    var api = attr('api') || s.src.split('/').slice(0, 3).join('/') + '/track';
+    // The site id also in the query string: the server can count a refusal it decides before
+    // reading the body (over the rate limit, a prefetch) for the site's filtered traffic.
+    var api = (attr('api') || s.src.split('/').slice(0, 3).join('/') + '/track') + '?s=' + site;
     var hashes = attr('hash') == 'true';
     var off =
       !site ||
