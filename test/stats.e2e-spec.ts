@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { FilteredTrafficService } from '../src/filtered-traffic/filtered-traffic.service.js';
 import { signedInUser, type SignedInUser } from './utils/auth.js';
 import { CHROME_UA, IPHONE_UA, makeSite } from './utils/factories.js';
 import { FakeClock } from './utils/fake-clock.js';
@@ -353,6 +354,25 @@ describe('the stats API', () => {
       const visitors = res.body.rows.map((row: { visitors: number }) => row.visitors);
       expect(visitors).toEqual([...visitors].sort((a, b) => b - a));
     });
+  });
+
+  it('should count the traffic that was not counted, per day and reason', async () => {
+    await app.get(FilteredTrafficService).flush();
+    const res = await get('filtered-traffic', {
+      period: 'custom',
+      from: '2026-10-26',
+      to: '2026-11-04',
+    }).expect(200);
+    // traffic() sends a crawler and a spam referrer once a day for five days.
+    expect(res.body.totals).toEqual(
+      expect.arrayContaining([
+        { reason: 'bot', count: 5 },
+        { reason: 'referrer_spam', count: 5 },
+      ]),
+    );
+    expect(res.body.days).toContainEqual({ date: '2026-10-26', reason: 'bot', count: 1 });
+    // Filters do not apply to it.
+    await get('filtered-traffic', { filter: 'country:is:DE' }).expect(400);
   });
 
   it('should page, search and sort a breakdown', async () => {

@@ -27,6 +27,8 @@ import { DIMENSION_NAMES } from './dimensions.js';
 import {
   BreakdownDto,
   BreakdownQueryDto,
+  FilteredTrafficDto,
+  PeriodQueryDto,
   RealtimeDto,
   RealtimeQueryDto,
   StatsQueryDto,
@@ -201,6 +203,34 @@ export class StatsController {
   ): Promise<RealtimeResult> {
     this.record(req, principal, access, 'stats.realtime');
     return answering(() => this.stats.realtime(this.siteIdOf(access), query.filter, query.limit));
+  }
+
+  @Get('filtered-traffic')
+  @SiteAccess('viewer', { keys: 'stats:read' })
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Traffic that was not counted, per day and reason',
+    description:
+      'Requests to /track for this site that stored nothing: bots, prefetches, referrer spam, a page not on the allowed domains, over the rate limit, invalid events… Counted per hour as they happen and written every few seconds, so the last seconds may be missing. Requests that name no site (or an unknown one) are not counted here.',
+  })
+  @ApiOkResponse({ type: FilteredTrafficDto })
+  @INVALID
+  filteredTraffic(
+    @Query() query: PeriodQueryDto,
+    @CurrentAccess() access: ResourceAccess,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<FilteredTrafficDto> {
+    this.record(req, principal, access, 'stats.filtered_traffic');
+    return answering(() =>
+      this.stats.filteredTraffic(this.siteIdOf(access), {
+        period: query.period,
+        date: query.date,
+        from: query.from,
+        to: query.to,
+        compare: 'off',
+      }),
+    );
   }
 
   @Get('export/:kind')

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { FilteredTrafficModule } from '../filtered-traffic/filtered-traffic.module.js';
 import { StatsController } from './stats.controller.js';
 import { StatsService } from './stats.service.js';
 
 /** The stats API: summary, timeseries, breakdowns, realtime and exports of a site's traffic. */
 @Module({
+  imports: [FilteredTrafficModule],
   controllers: [StatsController],
   providers: [StatsService],
   exports: [StatsService],

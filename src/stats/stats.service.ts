@@ -3,6 +3,10 @@ import type { ConfigType } from '@nestjs/config';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import {
+  type FilteredTrafficCounts,
+  FilteredTrafficService,
+} from '../filtered-traffic/filtered-traffic.service.js';
 import { statsConfig } from '../config/stats.config.js';
 import { poolOf } from '../database/bounded-query.js';
 import { type Dimension, dimensionNamed, DIMENSION_NAMES, propKey } from './dimensions.js';
@@ -179,6 +183,7 @@ export class StatsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly filtered: FilteredTrafficService,
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
     this.timeoutMs = config.queryTimeoutMs;
@@ -328,6 +333,21 @@ export class StatsService {
       'country',
     ]);
     await this.stream(sql, query.params, onRows);
+  }
+
+  /** How many `/track` requests of the period stored nothing, per day and reason. */
+  async filteredTraffic(
+    siteId: string,
+    request: Omit<StatsRequest, 'filters'>,
+  ): Promise<FilteredTrafficCounts & { period: PeriodView }> {
+    const prepared = await this.prepare(siteId, { ...request, filters: undefined });
+    const counts = await this.filtered.countsByDay(
+      siteId,
+      prepared.range.from,
+      prepared.range.to,
+      prepared.view.timezone,
+    );
+    return { period: prepared.view, ...counts };
   }
 
   async realtime(

@@ -32,8 +32,8 @@ function toList(value: unknown): unknown[] {
 const FILTER_DESCRIPTION =
   'Repeat for several filters (all must hold): `<dimension>:<operator>:<value>`, operators `is`, `is_not`, `contains`, `not_contains`; several values separated by `|` (any may match; write `\\|` for a `|` inside a value); `(none)` is "no value". `is` and `is_not` compare exactly (`*` is a wildcard for page, entry_page and exit_page); `contains` ignores case. Dimensions: page, hostname, entry_page, exit_page, source, referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, browser, browser_version, os, os_version, device, screen, country, event, prop.<key>, and goal (`goal:is:<goal name>`). Example: `country:is:DE|FR`.';
 
-/** The period and filters every stats route takes. */
-export class StatsQueryDto {
+/** The period every stats route takes. */
+export class PeriodQueryDto {
   @ApiPropertyOptional({
     enum: PERIODS,
     default: '30d',
@@ -77,7 +77,10 @@ export class StatsQueryDto {
   @IsOptional()
   @IsIn(COMPARISONS, { message: `compare must be one of: ${COMPARISONS.join(', ')}` })
   compare: Comparison = 'off';
+}
 
+/** The period and filters of the stats routes. */
+export class StatsQueryDto extends PeriodQueryDto {
   @ApiPropertyOptional({
     type: [String],
     example: ['country:is:DE|FR', 'page:is:/blog/*'],
@@ -315,4 +318,36 @@ export class RealtimeDto {
     description: "Sources of those visitors' visits; null is Direct / None.",
   })
   sources!: RealtimeRowDto[];
+}
+
+class FilteredDayDto {
+  @ApiProperty({ example: '2026-11-30', description: "The day, in the site's timezone." })
+  date!: string;
+  @ApiProperty({
+    example: 'bot',
+    description:
+      'Why nothing was stored: bot, prefetch, referrer_spam, origin_not_allowed, rate_limited, invalid, too_large, unsupported_media_type, site_not_found (the site was deactivated)…',
+  })
+  reason!: string;
+  @ApiProperty()
+  count!: number;
+}
+
+class FilteredTotalDto {
+  @ApiProperty({ example: 'bot' })
+  reason!: string;
+  @ApiProperty()
+  count!: number;
+}
+
+export class FilteredTrafficDto {
+  @ApiProperty({ type: PeriodViewDto })
+  period!: PeriodViewDto;
+  @ApiProperty({ type: [FilteredDayDto] })
+  days!: FilteredDayDto[];
+  @ApiProperty({
+    type: [FilteredTotalDto],
+    description: 'Per reason over the period, largest first.',
+  })
+  totals!: FilteredTotalDto[];
 }
