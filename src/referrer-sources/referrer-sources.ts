@@ -35,7 +35,8 @@ export interface SourceQuery {
 }
 
 const WILDCARD_SUFFIX = '.*';
-const HOST = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+const HOST =
+  /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 /** Whether `name` is a lower-case host name of two labels or more (an Android app id is one too). */
 export function isHostName(name: string): boolean {
   return name.length <= 253 && HOST.test(name);
@@ -48,9 +49,14 @@ const ANDROID_APP = 'android-app://';
  * top-level domain (`de`, `com`, `cat`) or a country's second level (`co.uk`, `com.au`, `it.ao`).
  */
 export function isCountrySuffix(suffix: string): boolean {
-  const dot = suffix.indexOf('.');
-  if (dot === -1) return suffix.length >= 2;
-  return dot <= 3 && suffix.length - dot - 1 === 2 && suffix.indexOf('.', dot + 1) === -1;
+  return isCountrySuffixAt(suffix, 0);
+}
+
+/** `isCountrySuffix(host.slice(from))`, without the copy: it runs for every host looked up. */
+function isCountrySuffixAt(host: string, from: number): boolean {
+  const dot = host.indexOf('.', from);
+  if (dot === -1) return host.length - from >= 2;
+  return dot - from <= 3 && host.length - dot - 1 === 2 && host.indexOf('.', dot + 1) === -1;
 }
 
 /**
@@ -77,7 +83,7 @@ export class HostTable {
       if (dot === -1) return undefined;
       const found = this.hosts.get(start === 0 ? host : host.slice(start));
       if (found !== undefined) return found;
-      if (this.brands.size > 0 && isCountrySuffix(host.slice(dot + 1))) {
+      if (this.brands.size > 0 && isCountrySuffixAt(host, dot + 1)) {
         const brand = this.brands.get(host.slice(start, dot));
         if (brand !== undefined) return brand;
       }
@@ -109,7 +115,9 @@ export function buildTables(files: ReferrerSourceData[]): {
     for (const [rawName, entries] of Object.entries(file.sources)) {
       const name = canonical(rawName);
       if (name.trim() === '' || name.length > 256 || !Array.isArray(entries)) {
-        throw new Error(`The referrer source ${JSON.stringify(rawName)} has no name or no host list.`);
+        throw new Error(
+          `The referrer source ${JSON.stringify(rawName)} has no name or no host list.`,
+        );
       }
       names.add(name);
       for (const entry of entries) {
@@ -194,8 +202,8 @@ export class ReferrerSources {
 
     const host = normalizeHost(query.referrerHost);
     if (host === null) return this.appSource(query.referrer);
-    const page = normalizeHost(query.pageHost);
     const bare = withoutWww(host);
+    const page = normalizeHost(query.pageHost);
     if (page !== null && (host === page || bare === withoutWww(page))) return null;
     return this.table.find(host) ?? bare;
   }
@@ -217,8 +225,10 @@ export class ReferrerSources {
     if (referrer.slice(0, ANDROID_APP.length).toLowerCase() !== ANDROID_APP) return null;
     const end = referrer.indexOf('/', ANDROID_APP.length);
     const app = referrer.slice(ANDROID_APP.length, end === -1 ? undefined : end).toLowerCase();
-    if (app === '') return null;
-    return this.table.hosts.get(app) ?? app;
+    const known = this.table.hosts.get(app);
+    if (known !== undefined) return known;
+    // Not an app id (the rest of an over-long or odd referrer): nothing to name.
+    return isHostName(app) ? app : null;
   }
 }
 
