@@ -1,5 +1,6 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { ReferrerSourcesModule } from '../referrer-sources/referrer-sources.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
@@ -12,7 +13,7 @@ import { TrackingService } from './tracking.service.js';
 
 @Module({
   // RateLimitModule: the hit storage `TrackRequestMiddleware` applies the limit with.
-  imports: [SitesModule, VisitorsModule, SessionsModule, RateLimitModule],
+  imports: [SitesModule, VisitorsModule, SessionsModule, RateLimitModule, ReferrerSourcesModule],
   controllers: [TrackingController],
   providers: [
     TrackingService,
