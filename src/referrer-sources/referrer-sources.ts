@@ -34,15 +34,16 @@ export interface SourceQuery {
   referrer?: string | null;
 }
 
+const LABEL = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?';
+const HOST = new RegExp(`^(?:${LABEL}\\.)+${LABEL}$`);
 const WILDCARD_SUFFIX = '.*';
-const HOST =
-  /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+const WILDCARD = new RegExp(`^${LABEL}\\.\\*$`);
+const ANDROID_APP = 'android-app://';
+
 /** Whether `name` is a lower-case host name of two labels or more (an Android app id is one too). */
 export function isHostName(name: string): boolean {
   return name.length <= 253 && HOST.test(name);
 }
-const WILDCARD = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.\*$/;
-const ANDROID_APP = 'android-app://';
 
 /**
  * Whether `suffix` (without its leading dot) is what follows a brand under `label.*`: a single

