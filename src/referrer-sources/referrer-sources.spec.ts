@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ADDITIONS_FILE,
   HostTable,
@@ -215,6 +218,19 @@ describe('ReferrerSources rules', () => {
     ],
   ])('should refuse %s, naming it', (_, data, message) => {
     expect(() => new ReferrerSources([data])).toThrow(message);
+  });
+
+  it('should stop the start with the file named when a data file is not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'referrer-sources-'));
+    const broken = join(dir, 'additions.json');
+    writeFileSync(broken, '{"sources": {');
+    try {
+      expect(() => ReferrerSources.fromFiles([UPSTREAM_FILE, broken])).toThrow(
+        /additions\.json is not valid JSON .*Restore it from git/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it('should stop the start with the file named when a data file is missing', () => {

@@ -30,7 +30,7 @@ export interface SourceQuery {
   utmSource: string | null | undefined;
   /** The host of the page itself: a referrer from there is a move inside the site. */
   pageHost: string | null | undefined;
-  /** The referrer as stored, read only for an app referrer (`android-app://com.reddit.frontpage`). */
+  /** The referrer as stored; read only for an app one (`android-app://com.reddit.frontpage`). */
   referrer?: string | null;
 }
 
@@ -40,7 +40,7 @@ const WILDCARD_SUFFIX = '.*';
 const WILDCARD = new RegExp(`^${LABEL}\\.\\*$`);
 const ANDROID_APP = 'android-app://';
 
-/** Whether `name` is a lower-case host name of two labels or more (an Android app id is one too). */
+/** Whether `name` is a lower-case host name of two labels or more (as an Android app id is). */
 export function isHostName(name: string): boolean {
   return name.length <= 253 && HOST.test(name);
 }

@@ -17,18 +17,18 @@ export class SessionsService {
   /**
    * The steps that choose the session of every hit of `hits` and insert the sessions that start.
    * `hits` is a relation with `ord` (unique), `site_id`, `visitor_id`, `created_at`, `path`,
-   * `hostname`, `referrer`, `referrer_host`, `source`, the five `utm_…`, `browser`, `browser_version`, `os`,
-   * `os_version`, `device_type`, `screen_width`, and the visitor's
-   * `last_session_id` and `last_seen_at` as `VisitorsService.getOrCreate` yields them (the
+   * `hostname`, `referrer`, `referrer_host`, `source` (see `ReferrerSources`), the five `utm_…`,
+   * `browser`, `browser_version`, `os`, `os_version`, `device_type`, `screen_width`, and the
+   * visitor's `last_session_id` and `last_seen_at` as `VisitorsService.getOrCreate` yields them (the
    * visitors must be locked by it, so that their latest session cannot change before the
    * transaction commits).
    *
    * A visitor's hits are taken in time order (arrival order for equal times). A hit joins the
    * session of the one before it, or the visitor's latest session for its first hit, when it comes
    * within the timeout of that session's last activity; otherwise it starts a new session, with
-   * the hit's path as entry page, its referrer (unless it is the site itself) and campaign as
-   * the source, and its browser, OS, device and screen. Yields `sessions_assigned`: every column of `hits`, plus `starts` and
-   * `session_id`.
+   * the hit's path as entry page, its referrer (unless it is the site itself), campaign and named
+   * source, and its browser, OS, device and screen. Yields `sessions_assigned`: every column of
+   * `hits`, plus `starts` and `session_id`.
    */
   assign(hits: string): StatementStep[] {
     const timeout = `${this.timeoutMs} * interval '1 millisecond'`;
