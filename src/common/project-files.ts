@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 let root: string | undefined;
 
@@ -33,4 +34,55 @@ export function readShippedFile(path: string, what: string): string {
       { cause: error },
     );
   }
+}
+
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * The body of `url`, for the commands that refresh a shipped data file; fails with a sentence
+ * naming `what` and, when the network is the trouble, `offline`: how to do without it.
+ */
+export async function downloadDataFile(
+  url: string,
+  what: string,
+  offline: string,
+): Promise<Buffer> {
+  let response: Response;
+  let body: ArrayBuffer;
+  try {
+    // The timeout covers the body too: a stalled transfer fails like an unreachable host.
+    response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    body = await response.arrayBuffer();
+  } catch (error) {
+    const cause = ((error as Error).cause ?? error) as Error & { code?: string };
+    throw new Error(
+      `Could not download ${what} from ${url} (${cause.message || cause.code || String(cause)}). Check the network, or ${offline}.`,
+      { cause: error },
+    );
+  }
+  if (!response.ok) {
+    throw new Error(
+      `Could not download ${what} from ${url}: HTTP ${response.status}. Check the address in SOURCE.md.`,
+    );
+  }
+  return Buffer.from(body);
+}
+
+/** Writes `text` to `path` through a rename, so that a reader never sees half a file. */
+export async function replaceFile(path: string, text: string): Promise<void> {
+  const temporary = `${path}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+/**
+ * Runs `main` with the command's arguments when the module `moduleUrl` is the script node was
+ * started with (not when a test imports it); a failure prints its message and exits 1.
+ */
+export function runAsScript(moduleUrl: string, main: (argv: string[]) => Promise<void>): void {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  });
 }

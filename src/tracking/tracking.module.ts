@@ -1,6 +1,7 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { FilteredTrafficModule } from '../filtered-traffic/filtered-traffic.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { ReferrerSourcesModule } from '../referrer-sources/referrer-sources.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
@@ -13,7 +14,14 @@ import { TrackingService } from './tracking.service.js';
 
 @Module({
   // RateLimitModule: the hit storage `TrackRequestMiddleware` applies the limit with.
-  imports: [SitesModule, VisitorsModule, SessionsModule, RateLimitModule, FilteredTrafficModule],
+  imports: [
+    SitesModule,
+    VisitorsModule,
+    SessionsModule,
+    RateLimitModule,
+    FilteredTrafficModule,
+    ReferrerSourcesModule,
+  ],
   controllers: [TrackingController],
   providers: [
     TrackingService,

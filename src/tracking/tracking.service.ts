@@ -18,6 +18,7 @@ import {
   queryPrepared,
   type StatementStep,
 } from '../database/prepared-statement.js';
+import { ReferrerSources } from '../referrer-sources/referrer-sources.js';
 import { ASSIGNED_SESSIONS, SessionsService } from '../sessions/sessions.service.js';
 import { isHostAllowed } from '../sites/domains.js';
 import { SitesService, type TrackingSite } from '../sites/sites.service.js';
@@ -65,6 +66,8 @@ interface PreparedEvent {
   title: string | null;
   referrer: string | null;
   referrerHost: string | null;
+  /** Where the visit came from ("Google", a `utm_source`, a host); null for none. */
+  source: string | null;
   screenWidth: number | null;
   screenHeight: number | null;
   loadTimeMs: number | null;
@@ -93,6 +96,7 @@ export class TrackingService implements OnApplicationShutdown {
     private readonly clock: Clock,
     private readonly metrics: TrackingMetrics,
     private readonly referrerSpam: ReferrerSpamList,
+    private readonly referrerSources: ReferrerSources,
     @Inject(trackingConfig.KEY) config: ConfigType<typeof trackingConfig>,
   ) {
     this.ingest = buildIngestStatement(visitors, sessions);
@@ -211,6 +215,12 @@ export class TrackingService implements OnApplicationShutdown {
       title: event.title ?? null,
       referrer: referrer.referrer,
       referrerHost: referrer.referrerHost,
+      source: this.referrerSources.sourceOf({
+        referrerHost: referrer.referrerHost,
+        utmSource: page.utmSource,
+        pageHost: page.hostname,
+        referrer: referrer.referrer,
+      }),
       screenWidth: event.screen_width ?? null,
       screenHeight: event.screen_height ?? null,
       loadTimeMs: event.load_time_ms ?? null,
@@ -301,6 +311,7 @@ export class TrackingService implements OnApplicationShutdown {
         column((e) => e.type),
         column((e) => e.name),
         column((e) => e.props),
+        column((e) => e.source),
       ],
       timeoutMs,
     );
@@ -331,12 +342,12 @@ function buildIngestStatement(
                              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
                              $12::text[], $13::text[], $14::text[], $15::text[], $16::int[], $17::int[],
                              $18::int[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],
-                             $24::inet[], $25::text[], $26::text[], $27::jsonb[])
+                             $24::inet[], $25::text[], $26::text[], $27::jsonb[], $28::text[])
           WITH ORDINALITY
           AS p(created_at, site_id, fingerprint_hash, event_id, url, hostname, path, title, referrer,
                referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
                screen_width, screen_height, load_time_ms, browser, browser_version, os, os_version,
-               device_type, ip_address, type, name, props, ord)`,
+               device_type, ip_address, type, name, props, source, ord)`,
     },
     {
       name: 'receipts',

@@ -1,9 +1,13 @@
 // `npm run refresh:referrer-spam [-- <url or file>]`: replaces spammers.txt with the current
 // upstream list, after checking it, and dates the change in SOURCE.md.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { projectRoot } from '../../common/project-files.js';
+import {
+  downloadDataFile,
+  projectRoot,
+  replaceFile,
+  runAsScript,
+} from '../../common/project-files.js';
 import { parseSpamDomains } from './referrer-spam-list.js';
 
 export const UPSTREAM_URL =
@@ -13,7 +17,6 @@ export const UPSTREAM_URL =
 export const MIN_DOMAINS = 1_000;
 export const MAX_DOMAINS = 100_000;
 
-const DOWNLOAD_TIMEOUT_MS = 30_000;
 const VERSION_LINE = /^Version: .*$/m;
 
 /**
@@ -55,25 +58,12 @@ export async function fetchSpamList(from: string): Promise<string> {
       throw new Error(`Cannot read ${from}: ${(error as Error).message}.`, { cause: error });
     }
   }
-  let response: Response;
-  let body: string;
-  try {
-    // The timeout covers the body too: a stalled transfer fails like an unreachable host.
-    response = await fetch(from, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-    body = await response.text();
-  } catch (error) {
-    const cause = ((error as Error).cause ?? error) as Error & { code?: string };
-    throw new Error(
-      `Could not download the referrer spam list from ${from} (${cause.message || cause.code || String(cause)}). Check the network, or download the file elsewhere and run \`npm run refresh:referrer-spam -- <file>\`.`,
-      { cause: error },
-    );
-  }
-  if (!response.ok) {
-    throw new Error(
-      `Could not download the referrer spam list from ${from}: HTTP ${response.status}. Check the address in SOURCE.md.`,
-    );
-  }
-  return body;
+  const body = await downloadDataFile(
+    from,
+    'the referrer spam list',
+    'download the file elsewhere and run `npm run refresh:referrer-spam -- <file>`',
+  );
+  return new TextDecoder().decode(body);
 }
 
 export interface RefreshOptions {
@@ -107,12 +97,6 @@ function isUrl(from: string): boolean {
   return /^https?:\/\//i.test(from);
 }
 
-async function replaceFile(path: string, text: string): Promise<void> {
-  const temporary = `${path}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-}
-
 /** The source folder of the list (this script runs from `dist/`, the list is edited in `src/`). */
 function sourceDir(): string {
   return join(projectRoot(), 'src/tracking/referrer-spam');
@@ -135,9 +119,4 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
-}
+runAsScript(import.meta.url, main);
