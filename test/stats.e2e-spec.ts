@@ -245,6 +245,11 @@ describe('the stats API', () => {
       ],
     },
     {
+      name: 'a source filter with direct traffic',
+      query: ['source:is:Google|(none)'],
+      model: [{ dimension: 'source', operator: 'is', values: ['Google', null] }],
+    },
+    {
       name: 'a property filter and a negated page filter',
       query: ['prop.plan:is:pro', 'page:is_not:/'],
       model: [
