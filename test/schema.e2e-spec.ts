@@ -61,6 +61,7 @@ const APP_TABLES = [
   'audit_log',
   'api_keys',
   'events',
+  'goals',
   'invitations',
   'memberships',
   'page_views',
