@@ -23,7 +23,7 @@ import {
 import type { Request } from 'express';
 import { SiteAccess } from '../auth/access-rules.js';
 import { CurrentAccess, CurrentPrincipal } from '../auth/current.decorators.js';
-import type { Principal, ResourceAccess } from '../auth/principal.js';
+import { type Principal, type ResourceAccess, siteIdOf } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuditRecord } from '../audit/audit.service.js';
 import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
@@ -62,7 +62,7 @@ export class GoalsController {
   @ApiOperation({ summary: "List the site's goals", description: 'Oldest first.' })
   @ApiOkResponse({ type: [GoalDto] })
   list(@CurrentAccess() access: ResourceAccess): Promise<GoalDto[]> {
-    return this.goals.list(this.siteIdOf(access));
+    return this.goals.list(siteIdOf(access));
   }
 
   @Post()
@@ -83,7 +83,7 @@ export class GoalsController {
     @Body() body: CreateGoalDto,
     @Req() req: Request,
   ): Promise<GoalDto> {
-    const goal = await this.goals.create(this.siteIdOf(access), body);
+    const goal = await this.goals.create(siteIdOf(access), body);
     this.record(req, principal, access, goal, 'goal.created', describe(goal));
     return goal;
   }
@@ -105,7 +105,7 @@ export class GoalsController {
     @Body() body: UpdateGoalDto,
     @Req() req: Request,
   ): Promise<GoalDto> {
-    const { goal, changed } = await this.goals.update(this.siteIdOf(access), goalId, body);
+    const { goal, changed } = await this.goals.update(siteIdOf(access), goalId, body);
     if (changed.length > 0) {
       this.record(req, principal, access, goal, 'goal.updated', { fields: changed });
     }
@@ -127,13 +127,8 @@ export class GoalsController {
     @Param('goalId') goalId: string,
     @Req() req: Request,
   ): Promise<void> {
-    const goal = await this.goals.remove(this.siteIdOf(access), goalId);
+    const goal = await this.goals.remove(siteIdOf(access), goalId);
     this.record(req, principal, access, goal, 'goal.deleted', describe(goal));
-  }
-
-  private siteIdOf(access: ResourceAccess): string {
-    if (!access.siteId) throw new Error('A site route without a site id in its access.');
-    return access.siteId;
   }
 
   private record(
