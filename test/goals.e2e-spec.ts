@@ -180,6 +180,19 @@ describe('the goals API (/api/sites/:siteId/goals)', () => {
       expect(await auditEntries('goal.updated', eventGoalId)).toHaveLength(2);
     });
 
+    it('should name displayName when a new one is not a string of at most 120 characters', async () => {
+      for (const [displayName, message] of [
+        [42, 'displayName must be a string'],
+        ['x'.repeat(121), 'displayName must be at most 120 characters long.'],
+      ] as const) {
+        const res = await as(admin, 'patch', `${goalsOf(siteId)}/${eventGoalId}`)
+          .send({ displayName })
+          .expect(400);
+        expect(([] as string[]).concat(res.body.message)).toEqual([message]);
+      }
+      expect((await rowsOf(siteId))[0].display_name).toBeNull();
+    });
+
     it('should refuse to change what a goal counts', async () => {
       for (const body of [{ eventName: 'Other' }, { pagePath: '/other' }]) {
         const res = await as(admin, 'patch', `${goalsOf(siteId)}/${pageGoalId}`)
