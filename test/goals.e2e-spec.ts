@@ -307,6 +307,43 @@ describe('the goals API (/api/sites/:siteId/goals)', () => {
       expect(await rowsOf(site.id)).toHaveLength(3);
     });
 
+    it('should refuse a name another goal of the site is shown with, on create and on rename (409 naming displayName)', async () => {
+      const site = await makeSite(dataSource, { accountId, name: 'Names' });
+      const taken = (name: string) =>
+        `Another goal of the site is called "${name}"; goals are told apart by name in the stats, so give this one another displayName.`;
+      const signup = await as(admin, 'post', goalsOf(site.id))
+        .send({ eventName: 'Signup' })
+        .expect(201);
+      const blog = await as(admin, 'post', goalsOf(site.id))
+        .send({ pagePath: '/blog/*', displayName: 'Read the blog' })
+        .expect(201);
+      const clashes: [object, string][] = [
+        [{ pagePath: '/welcome', displayName: 'Signup' }, 'Signup'],
+        [{ eventName: 'Read the blog' }, 'Read the blog'],
+        [{ eventName: 'Trial', displayName: 'Read the blog' }, 'Read the blog'],
+      ];
+      for (const [body, name] of clashes) {
+        const res = await as(admin, 'post', goalsOf(site.id)).send(body).expect(409);
+        expect(res.body.message).toBe(taken(name));
+      }
+      // Renaming: to another goal's name is refused, back to its own default name is not.
+      const rename = await as(admin, 'patch', `${goalsOf(site.id)}/${blog.body.id}`)
+        .send({ displayName: 'Signup' })
+        .expect(409);
+      expect(rename.body.message).toBe(taken('Signup'));
+      await as(admin, 'patch', `${goalsOf(site.id)}/${blog.body.id}`)
+        .send({ displayName: 'Visit /blog/*' })
+        .expect(200);
+      // A goal may be given, as its display name, the name it has already.
+      await as(admin, 'patch', `${goalsOf(site.id)}/${signup.body.id}`)
+        .send({ displayName: 'Signup' })
+        .expect(200);
+      expect(await rowsOf(site.id)).toEqual([
+        { event_name: 'Signup', page_path: null, display_name: 'Signup' },
+        { event_name: null, page_path: '/blog/*', display_name: 'Visit /blog/*' },
+      ]);
+    });
+
     it(`should keep a site at ${MAX_GOALS_PER_SITE} goals, even with creations racing for the last places`, async () => {
       const site = await makeSite(dataSource, { accountId, name: 'Many goals' });
       await dataSource.query(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { cleanText } from '../common/clean-text.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
@@ -159,53 +159,56 @@ export class GoalsService {
 
   /**
    * Adds a goal. Refuses input that is not exactly one of `eventName` and `pagePath`
-   * (`invalid_goal`), a goal the site has already (`goal_exists`) and a goal beyond
-   * `MAX_GOALS_PER_SITE` (`goal_limit_reached`).
+   * (`invalid_goal`), a goal the site has already or a name another goal has (`goal_exists`),
+   * and a goal beyond `MAX_GOALS_PER_SITE` (`goal_limit_reached`).
    */
   async create(siteId: string, input: CreateGoalInput): Promise<GoalView> {
     const kind = checkKind(input);
     const eventName = kind === 'event' ? checkEventName(input.eventName ?? '') : null;
     const pagePath = kind === 'page' ? checkPagePath(input.pagePath ?? '') : null;
     const displayName = checkDisplayName(input.displayName);
+    const duplicate =
+      eventName !== null
+        ? `The site already has a goal for the event "${eventName}" (eventName).`
+        : `The site already has a goal for the pages "${pagePath}" (pagePath).`;
     try {
       const goal = await this.dataSource.transaction(async (em) => {
-        // Creations for one site take turns, so two at once cannot pass the limit together.
-        // NO KEY UPDATE does not wait for (or hold up) the inserts of /track, which only need
-        // the key of the site row. The count is a statement of its own, so that it sees what a
-        // creation this one waited for has committed.
-        const locked: unknown[] = await em.query(
-          'SELECT 1 FROM sites WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE',
-          [siteId],
+        await this.lockSite(em, siteId);
+        const [{ count, same }]: { count: number; same: boolean }[] = await em.query(
+          `SELECT count(*)::int AS count,
+                  coalesce(bool_or(event_name = $2 OR page_path = $3), false) AS same
+             FROM goals WHERE site_id = $1`,
+          [siteId, eventName, pagePath],
         );
-        if (locked.length === 0) throw new DomainError('site_not_found', 'Site not found.');
-        const [{ count }]: { count: number }[] = await em.query(
-          'SELECT count(*)::int AS count FROM goals WHERE site_id = $1',
-          [siteId],
-        );
+        if (same) throw new DomainError('goal_exists', duplicate);
         if (count >= MAX_GOALS_PER_SITE) {
           throw new DomainError(
             'goal_limit_reached',
             `A site may have at most ${MAX_GOALS_PER_SITE} goals; delete one it no longer needs first.`,
           );
         }
+        await this.checkNameFree(
+          em,
+          siteId,
+          displayName ?? defaultGoalName({ eventName, pagePath }),
+        );
         const repository = em.getRepository(Goal);
         return repository.save(repository.create({ siteId, eventName, pagePath, displayName }));
       });
       return toView(goal);
     } catch (error) {
+      // The indexes say the same as the check above, should anything write goals another way.
       if (violatedUniqueConstraint(error)?.startsWith('UQ_goals_site_id_')) {
-        throw new DomainError(
-          'goal_exists',
-          eventName !== null
-            ? `The site already has a goal for the event "${eventName}" (eventName).`
-            : `The site already has a goal for the pages "${pagePath}" (pagePath).`,
-        );
+        throw new DomainError('goal_exists', duplicate);
       }
       throw error;
     }
   }
 
-  /** Changes the display name; answers the goal and the fields whose value changed. */
+  /**
+   * Changes the display name; answers the goal and the fields whose value changed. Refuses a
+   * name another goal of the site has (`goal_exists`).
+   */
   async update(
     siteId: string,
     goalId: string,
@@ -215,13 +218,18 @@ export class GoalsService {
     if (input.displayName === undefined) return { goal: toView(goal), changed: [] };
     const displayName = checkDisplayName(input.displayName);
     if (displayName === goal.displayName) return { goal: toView(goal), changed: [] };
-    const [rows]: [Goal[], number] = await this.dataSource.query(
-      `UPDATE goals SET display_name = $3 WHERE id = $1 AND site_id = $2
-       RETURNING ${GOAL_COLUMNS}`,
-      [goalId, siteId, displayName],
-    );
-    if (!rows[0]) throw new DomainError('goal_not_found', GOAL_NOT_FOUND);
-    return { goal: toView(rows[0]), changed: ['displayName'] };
+    const updated = await this.dataSource.transaction(async (em) => {
+      await this.lockSite(em, siteId);
+      await this.checkNameFree(em, siteId, displayName ?? defaultGoalName(goal), goalId);
+      const [rows]: [Goal[], number] = await em.query(
+        `UPDATE goals SET display_name = $3 WHERE id = $1 AND site_id = $2
+         RETURNING ${GOAL_COLUMNS}`,
+        [goalId, siteId, displayName],
+      );
+      return rows[0];
+    });
+    if (!updated) throw new DomainError('goal_not_found', GOAL_NOT_FOUND);
+    return { goal: toView(updated), changed: ['displayName'] };
   }
 
   /** Deletes the goal; answers it as it was. */
@@ -234,6 +242,45 @@ export class GoalsService {
     );
     if (!rows[0]) throw new DomainError('goal_not_found', GOAL_NOT_FOUND);
     return toView(rows[0]);
+  }
+
+  /**
+   * Makes the creations and renamings of the site's goals take turns, so that two at once cannot
+   * pass the limit or take the same name together. NO KEY UPDATE does not wait for (or hold up)
+   * the inserts of /track, which only need the key of the site row. What is read after it, in
+   * statements of their own, includes what the one this waited for committed.
+   */
+  private async lockSite(em: EntityManager, siteId: string): Promise<void> {
+    const locked: unknown[] = await em.query(
+      'SELECT 1 FROM sites WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE',
+      [siteId],
+    );
+    if (locked.length === 0) throw new DomainError('site_not_found', 'Site not found.');
+  }
+
+  /**
+   * Refuses a name another goal of the site is shown with: the stats tell goals apart by name
+   * (the filter `goal:is:<name>`).
+   */
+  private async checkNameFree(
+    em: EntityManager,
+    siteId: string,
+    name: string,
+    exceptGoalId?: string,
+  ): Promise<void> {
+    const taken: unknown[] = await em.query(
+      `SELECT 1 FROM goals
+        WHERE site_id = $1 AND id IS DISTINCT FROM $3::uuid
+          AND coalesce(display_name, event_name, 'Visit ' || page_path) = $2
+        LIMIT 1`,
+      [siteId, name, exceptGoalId ?? null],
+    );
+    if (taken.length > 0) {
+      throw new DomainError(
+        'goal_exists',
+        `Another goal of the site is called "${name}"; goals are told apart by name in the stats, so give this one another displayName.`,
+      );
+    }
   }
 
   private async find(siteId: string, goalId: string): Promise<Goal> {
