@@ -75,7 +75,7 @@ export class GoalsController {
   @INVALID
   @ApiConflictResponse({
     type: ErrorBodyDto,
-    description: `The site has this goal already, or has ${MAX_GOALS_PER_SITE} goals.`,
+    description: `The site has this goal already, another goal with this name, or ${MAX_GOALS_PER_SITE} goals.`,
   })
   async create(
     @CurrentAccess() access: ResourceAccess,
@@ -98,6 +98,10 @@ export class GoalsController {
   })
   @ApiOkResponse({ type: GoalDto, description: 'The goal as it is now.' })
   @INVALID
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'Another goal of the site has this name.',
+  })
   async update(
     @CurrentAccess() access: ResourceAccess,
     @CurrentPrincipal() principal: Principal,

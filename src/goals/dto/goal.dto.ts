@@ -22,7 +22,7 @@ const PAGE_PATH = {
   maxLength: MAX_GOAL_PAGE_PATH,
 };
 const DISPLAY_NAME = {
-  description: `What the dashboard calls the goal, 1 to ${MAX_GOAL_DISPLAY_NAME} characters; without one, \`name\` is the event name or "Visit <pagePath>".`,
+  description: `What the dashboard calls the goal, 1 to ${MAX_GOAL_DISPLAY_NAME} characters; without one, \`name\` is the event name or "Visit <pagePath>". No two goals of a site may have the same \`name\` (the stats filter \`goal:is:<name>\` picks a goal by it).`,
   example: 'Read the blog',
   maxLength: MAX_GOAL_DISPLAY_NAME,
 };
