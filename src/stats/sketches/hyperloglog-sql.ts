@@ -32,6 +32,7 @@ export function sketchesSql({
 }: SketchQueryOptions): string {
   if (groupBy.length === 0) throw new Error('sketchesSql needs at least one group key column.');
   const keys = groupBy.map(quoteIdentifier).join(', ');
+  const next = groupBy.length + 1; // the position of the first column after the keys
   const header = (kind: number): string => `'\\x${hexByte(kind)}${hexByte(PRECISION)}'::bytea`;
   // index25 = hash bits 0..24, rank25 = leading zeros of bits 25..63, plus one (bit 1 is the MSB).
   // Dense: register = index25 >> 11; its rank is read from index25's last 11 bits when one is
@@ -42,17 +43,17 @@ export function sketchesSql({
 ), hll_fine AS (
   SELECT ${keys}, ((h >> 39) & 33554431)::int AS idx,
     max(coalesce(nullif(position(B'1' IN substring(h::bit(64) FROM 26)), 0), 40)) AS rank
-  FROM hll_hashed GROUP BY ${keys}, 2
+  FROM hll_hashed GROUP BY ${keys}, ${next}
 ), hll_counted AS (
   SELECT ${keys}, idx, rank, count(*) OVER (PARTITION BY ${keys}) AS entries FROM hll_fine
 ), hll_coarse AS (
   SELECT ${keys}, idx >> 11 AS idx,
     max(CASE WHEN idx & 2047 <> 0 THEN position(B'1' IN substring(idx::bit(25) FROM 15))
       ELSE 11 + rank END) AS rank
-  FROM hll_counted WHERE entries > ${SPARSE_MAX_ENTRIES} GROUP BY ${keys}, 2
+  FROM hll_counted WHERE entries > ${SPARSE_MAX_ENTRIES} GROUP BY ${keys}, ${next}
 ), hll_words AS (
   SELECT ${keys}, idx >> 2 AS word, sum(rank << (6 * (3 - (idx & 3))))::int AS bits
-  FROM hll_coarse GROUP BY ${keys}, 2
+  FROM hll_coarse GROUP BY ${keys}, ${next}
 ), hll_gaps AS (
   SELECT ${keys}, word, bits,
     (word - coalesce(lag(word) OVER (PARTITION BY ${keys} ORDER BY word), -1) - 1)::int AS gap
