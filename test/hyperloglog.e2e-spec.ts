@@ -130,14 +130,23 @@ describe('HyperLogLog sketches built in PostgreSQL', () => {
     expect(twoPages).toBe(2000);
   });
 
-  it('should leave out null visitor ids and empty groups', async () => {
+  it('should leave out null visitor ids, and keep a null group key as a group', async () => {
     await client.query('DROP TABLE IF EXISTS visits');
     await client.query(
-      `CREATE TABLE visits AS SELECT * FROM (VALUES (0, NULL::uuid), (1, NULL), (1, gen_random_uuid())) AS v(day, visitor_id)`,
+      `CREATE TABLE visits AS SELECT * FROM (VALUES
+         (0, NULL::uuid), (1, NULL), (1, gen_random_uuid()), (NULL, gen_random_uuid()), (NULL, gen_random_uuid())
+       ) AS v(day, visitor_id)`,
     );
     const sketches = await daySketches();
-    expect(sketches.map(({ day }) => day)).toEqual([1]);
-    expect(HyperLogLog.deserialize(sketches[0].sketch).estimate()).toBe(1);
+    expect(
+      sketches.map(({ day, sketch }) => [day, HyperLogLog.deserialize(sketch).estimate()]),
+    ).toEqual(
+      expect.arrayContaining([
+        [1, 1],
+        [null, 2],
+      ]),
+    );
+    expect(sketches).toHaveLength(2);
   });
 
   it('should spread hashtextextended of random uuids evenly over registers, bits and ranks', async () => {
