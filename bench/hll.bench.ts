@@ -5,13 +5,10 @@
  * Works in temporary tables only. DATABASE_URL (unset: a throw-away embedded PostgreSQL).
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { EmbeddedDatabase } from '../src/database/embedded-database.js';
 import { HyperLogLog } from '../src/stats/sketches/hyperloglog.js';
 import { sketchesSql } from '../src/stats/sketches/hyperloglog-sql.js';
+import { openBenchDatabase } from './bench-database.js';
 
 const ROWS = 1_000_000;
 
@@ -131,23 +128,14 @@ async function run(client: pg.Client): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let dataRoot: string | undefined;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    dataRoot = await mkdtemp(join(tmpdir(), 'trackveil-bench-'));
-    await chmod(dataRoot, 0o755);
-    embedded = await EmbeddedDatabase.start({ dataDir: join(dataRoot, 'postgres'), port: 54_399 });
-    databaseUrl = embedded.url;
-  }
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const database = await openBenchDatabase(54_399);
+  const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
     await run(client);
   } finally {
     await client.end();
-    await embedded?.stop();
-    if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
+    await database.stop();
   }
 }
 
