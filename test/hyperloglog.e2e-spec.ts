@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { HyperLogLog } from '../src/stats/sketches/hyperloglog.js';
-import { sketchesSql } from '../src/stats/sketches/hyperloglog-sql.js';
+import { sketchesSql, visitorHashSql } from '../src/stats/sketches/hyperloglog-sql.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
 
 /**
@@ -81,6 +81,15 @@ describe('HyperLogLog sketches built in PostgreSQL', () => {
     },
     180_000,
   );
+
+  it('should hash visitor ids as the stored sketches assume', async () => {
+    // Pinned on PostgreSQL 15 and 18 (x86-64): a server that hashes otherwise (a future major
+    // version, a big-endian machine) would make new days' sketches disagree with stored ones.
+    const { rows } = await client.query<{ hash: string }>(
+      `SELECT ${visitorHashSql("'3f0c2a8e-1b2c-4d5e-8f90-a1b2c3d4e5f6'::uuid")} AS hash`,
+    );
+    expect(rows[0].hash).toBe('-4810558528269667655');
+  });
 
   it('should build the same bytes in SQL as in TypeScript from the same hashes', async () => {
     // Day 0 has 1 000 visitors (sparse), day 1 has 20 000 (dense), day 2 one, twice.
