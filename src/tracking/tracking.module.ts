@@ -1,4 +1,5 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { GeoIpModule } from '../geoip/geoip.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { SitesModule } from '../sites/sites.module.js';
@@ -12,7 +13,7 @@ import { TrackingService } from './tracking.service.js';
 
 @Module({
   // RateLimitModule: the hit storage `TrackRequestMiddleware` applies the limit with.
-  imports: [SitesModule, VisitorsModule, SessionsModule, RateLimitModule],
+  imports: [SitesModule, VisitorsModule, SessionsModule, RateLimitModule, GeoIpModule],
   controllers: [TrackingController],
   providers: [
     TrackingService,
