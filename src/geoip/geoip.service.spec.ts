@@ -10,11 +10,11 @@ import { bundledDatabasePath, GeoIpService } from './geoip.service.js';
 describe('GeoIpService', () => {
   let log: ReturnType<typeof vi.spyOn>;
 
-  beforeEach(() => {
+  beforeAll(() => {
     log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
   });
 
-  afterEach(() => {
+  afterAll(() => {
     log.mockRestore();
   });
 
@@ -73,7 +73,6 @@ describe('GeoIpService', () => {
     );
 
     it('should say at start which database it uses', () => {
-      GeoIpService.open({ kind: 'bundled' });
       expect(log).toHaveBeenCalledWith(
         expect.stringMatching(
           /^Country look-ups use the bundled database .*geo-whois-asn-country\.mmdb \(country ipvAll, built \d{4}-\d\d-\d\d\)\.$/,

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isIPv4 } from 'node:net';
 import { Logger } from '@nestjs/common';
-import ipaddr from 'ipaddr.js';
 import { type CountryResponse, Reader } from 'maxmind';
 import type { GeoIpDatabase } from '../config/geoip.config.js';
 import { COUNTRY_CODES } from './country-codes.js';
+import { publicAddress } from './public-address.js';
 
 /** ip-location-db's layout (`country_code`) or MaxMind's GeoLite2/GeoIP2 one (`country.iso_code`). */
 type CountryRecord = CountryResponse & { country_code?: unknown };
@@ -81,21 +80,4 @@ export class GeoIpService {
     const upper = code.toUpperCase();
     return COUNTRY_CODES.has(upper) ? upper : null;
   }
-}
-
-/**
- * `ip` as the database is keyed (IPv4-mapped IPv6 as IPv4, no IPv6 zone), or null when it is not
- * a public unicast address.
- */
-function publicAddress(ip: string): string | null {
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  if (isIPv4(ip)) {
-    parsed = ipaddr.IPv4.parse(ip);
-  } else {
-    const plain = ip.replace(/%.*$/, '');
-    if (!ipaddr.IPv6.isValid(plain)) return null;
-    parsed = ipaddr.IPv6.parse(plain);
-    if (parsed.isIPv4MappedAddress()) parsed = parsed.toIPv4Address();
-  }
-  return parsed.range() === 'unicast' ? parsed.toString() : null;
 }
