@@ -147,6 +147,12 @@ export class Environment {
   @IntegerVariable(1, 3650, 'days')
   EVENT_ID_RETENTION_DAYS = 30;
 
+  /** Unset: the bundled country database; `off`: no look-ups; else the path of an .mmdb file. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  GEOIP_DATABASE?: string;
+
   @IntegerVariable(1, 5000)
   INGEST_MAX_BATCH_SIZE = 500;
 
