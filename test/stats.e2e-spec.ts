@@ -65,7 +65,15 @@ function traffic(siteId: string): Hit[] {
   for (let v = 0; v < 70; v += 1) {
     const ua = UAS[v % UAS.length];
     const screen = SCREENS[v % SCREENS.length];
-    const ip = `203.0.113.${v}`;
+    // Addresses in Germany, the UK, the US, Japan, Brazil, and a documentation range (unknown).
+    const ip = [
+      `194.25.0.${v}`,
+      `81.2.69.${v}`,
+      `8.8.8.${v}`,
+      `133.11.0.${v}`,
+      `200.147.0.${v}`,
+      `203.0.113.${v}`,
+    ][v % 6];
     const fingerprint = `visitor-${v}`;
     let at = start + Math.floor(rand() * (end - start) * 0.6);
     const visits = 1 + Math.floor(rand() * 3);
@@ -274,6 +282,14 @@ describe('the stats API', () => {
       query: ['goal:is:Read the blog', 'device:is:mobile'],
       model: [{ dimension: 'device', operator: 'is', values: ['mobile'] }],
       goals: [[GOALS[1]]],
+    },
+    {
+      name: 'a country filter and a located-visitors filter',
+      query: ['country:is:DE|GB|(none)', 'screen:is_not:mobile'],
+      model: [
+        { dimension: 'country', operator: 'is', values: ['DE', 'GB', null] },
+        { dimension: 'screen', operator: 'is_not', values: ['mobile'] },
+      ],
     },
     {
       name: 'a source filter with direct traffic',
