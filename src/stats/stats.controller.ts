@@ -19,7 +19,7 @@ import {
 import type { Request, Response } from 'express';
 import { SiteAccess } from '../auth/access-rules.js';
 import { CurrentAccess, CurrentPrincipal } from '../auth/current.decorators.js';
-import type { Principal, ResourceAccess } from '../auth/principal.js';
+import { type Principal, type ResourceAccess, siteIdOf } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
 import { csvLine, csvResponse } from './csv.js';
@@ -105,7 +105,7 @@ export class StatsController {
     @Req() req: Request,
   ): Promise<SummaryResult> {
     this.record(req, principal, access, 'stats.summary');
-    return answering(() => this.stats.summary(this.siteIdOf(access), statsRequest(query)));
+    return answering(() => this.stats.summary(siteIdOf(access), statsRequest(query)));
   }
 
   @Get('timeseries')
@@ -126,7 +126,7 @@ export class StatsController {
   ): Promise<TimeseriesResult> {
     this.record(req, principal, access, 'stats.timeseries');
     return answering(() =>
-      this.stats.timeseries(this.siteIdOf(access), {
+      this.stats.timeseries(siteIdOf(access), {
         ...statsRequest(query),
         interval: query.interval,
       }),
@@ -156,7 +156,7 @@ export class StatsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BreakdownResult | undefined> {
-    const siteId = this.siteIdOf(access);
+    const siteId = siteIdOf(access);
     const request = {
       ...statsRequest(query),
       dimension,
@@ -204,7 +204,7 @@ export class StatsController {
     @Req() req: Request,
   ): Promise<RealtimeResult> {
     this.record(req, principal, access, 'stats.realtime');
-    return answering(() => this.stats.realtime(this.siteIdOf(access), query.filter, query.limit));
+    return answering(() => this.stats.realtime(siteIdOf(access), query.filter, query.limit));
   }
 
   @Get('goals')
@@ -224,7 +224,7 @@ export class StatsController {
     @Req() req: Request,
   ): Promise<GoalsResult> {
     this.record(req, principal, access, 'stats.goals');
-    return answering(() => this.stats.goals(this.siteIdOf(access), statsRequest(query)));
+    return answering(() => this.stats.goals(siteIdOf(access), statsRequest(query)));
   }
 
   @Get('filtered-traffic')
@@ -245,7 +245,7 @@ export class StatsController {
   ): Promise<FilteredTrafficDto> {
     this.record(req, principal, access, 'stats.filtered_traffic');
     return answering(() =>
-      this.stats.filteredTraffic(this.siteIdOf(access), {
+      this.stats.filteredTraffic(siteIdOf(access), {
         period: query.period,
         date: query.date,
         from: query.from,
@@ -281,7 +281,7 @@ export class StatsController {
     await this.streamCsv(res, (writer) => {
       let columns: string[] = [];
       return this.stats.streamRaw(
-        this.siteIdOf(access),
+        siteIdOf(access),
         kind,
         statsRequest(query),
         (view, head) => {
@@ -322,18 +322,13 @@ export class StatsController {
     }
   }
 
-  private siteIdOf(access: ResourceAccess): string {
-    if (!access.siteId) throw new Error('A site route without a site id in its access.');
-    return access.siteId;
-  }
-
   private record(req: Request, actor: Principal, access: ResourceAccess, what: string): void {
     this.audit.record({
       action: 'site.data_read',
       actor,
       accountId: access.accountId,
       siteId: access.siteId,
-      target: { type: 'site', id: this.siteIdOf(access) },
+      target: { type: 'site', id: siteIdOf(access) },
       details: { what },
       clientAddress: req.ip ?? null,
     });
