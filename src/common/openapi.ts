@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { STATS_DEFINITIONS } from '../stats/definitions.js';
 import { projectRoot } from './project-files.js';
 
 export const OPENAPI_UI_PATH = 'api/docs';
@@ -27,6 +28,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(packageVersion())
     .setLicense('MIT', 'https://opensource.org/license/mit')
+    .addTag(
+      'stats',
+      `The stats of a site, as the dashboard shows them; any API key of the account can read them.\n\n${STATS_DEFINITIONS}`,
+    )
     .addCookieAuth(
       'trackveil_session',
       {
