@@ -139,6 +139,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
         domain: 'shop.example.com',
         allowedDomains: ['example.com', 'shop.example.org'],
         timezone: 'Europe/Berlin',
+        retentionMonths: null,
         isActive: true,
         createdAt: expect.any(String),
         snippet: {
@@ -194,6 +195,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
         domain: 'shop.example.com',
         allowedDomains: ['example.com', 'shop.example.org'],
         timezone: 'Europe/Berlin',
+        retentionMonths: null,
         isActive: true,
         createdAt: expect.any(String),
       });

@@ -147,6 +147,9 @@ export class Environment {
   @IntegerVariable(1, 3650, 'days')
   EVENT_ID_RETENTION_DAYS = 30;
 
+  @IntegerVariable(1, 720, 'hours')
+  RETENTION_INTERVAL_HOURS = 24;
+
   @IntegerVariable(1, 5000)
   INGEST_MAX_BATCH_SIZE = 500;
 

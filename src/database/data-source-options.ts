@@ -31,6 +31,7 @@ import { Invitations1764849600000 } from '../../migrations/1764849600000-Invitat
 import { PasswordResets1765195200000 } from '../../migrations/1765195200000-PasswordResets.js';
 import { SessionAttributes1765281600000 } from '../../migrations/1765281600000-SessionAttributes.js';
 import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-FilteredTraffic.js';
+import { SiteRetention1765627200000 } from '../../migrations/1765627200000-SiteRetention.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -69,6 +70,7 @@ export const MIGRATIONS = [
   PasswordResets1765195200000,
   SessionAttributes1765281600000,
   FilteredTraffic1765454400000,
+  SiteRetention1765627200000,
 ];
 
 export interface DatabaseConnectionSettings {
