@@ -379,6 +379,22 @@ describe('data retention (sites.retention_months, RetentionJob)', () => {
       ]);
     });
 
+    it('should describe retentionMonths in the OpenAPI document as a nullable whole number', async () => {
+      const res = await http().get('/api/docs-json').expect(200);
+      const schemas = res.body.components.schemas as Record<
+        string,
+        { properties: Record<string, Record<string, unknown>> }
+      >;
+      for (const dto of ['SiteDto', 'CreateSiteDto', 'UpdateSiteDto']) {
+        expect(schemas[dto].properties.retentionMonths).toMatchObject({
+          type: 'integer',
+          nullable: true,
+          minimum: 1,
+          maximum: 1200,
+        });
+      }
+    });
+
     it('should refuse a value outside 1 to 1200 in the database too', async () => {
       await expect(
         dataSource.query('UPDATE sites SET retention_months = 0 WHERE id = $1', [siteId]),

@@ -522,7 +522,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
       );
       const schemas = res.body.components.schemas as Record<string, { properties: object }>;
       expect(Object.keys(schemas.UpdateSiteDto.properties).sort()).toEqual(
-        ['allowedDomains', 'domain', 'isActive', 'name', 'timezone'].sort(),
+        ['allowedDomains', 'domain', 'isActive', 'name', 'retentionMonths', 'timezone'].sort(),
       );
     });
   });

@@ -210,10 +210,9 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
-      const [{ locked }]: { locked: boolean }[] = await runner.query(
-        'SELECT pg_try_advisory_lock($1) AS locked',
-        [RETENTION_LOCK_KEY],
-      );
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
+        RETENTION_LOCK_KEY,
+      ])) as { locked: boolean }[];
       if (!locked) {
         this.logger.log('Another replica is applying data retention; skipping this run.');
         return { ran: false, deleted, complete: false };
@@ -238,12 +237,12 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     total: Record<RetentionTable, number>,
     budget: { batchRows: number; batchesLeft: number },
   ): Promise<boolean> {
-    const sites: SiteCutoff[] = await runner.query(
+    const sites = (await runner.query(
       `SELECT id, ((($1::timestamptz AT TIME ZONE 'UTC') - make_interval(months => retention_months))
                    AT TIME ZONE 'UTC') AS cutoff
          FROM sites WHERE retention_months IS NOT NULL AND deleted_at IS NULL ORDER BY id`,
       [this.clock.now()],
-    );
+    )) as SiteCutoff[];
     for (const site of sites) {
       const deleted: Record<RetentionTable, number> = {
         page_views: 0,
@@ -281,7 +280,12 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     const batch = async <T>(sql: string, more: unknown[] = []): Promise<T | undefined> => {
       if (this.stopped || budget.batchesLeft <= 0) return undefined;
       budget.batchesLeft -= 1;
-      const [row]: T[] = await runner.query(sql, [site.id, site.cutoff, budget.batchRows, ...more]);
+      const [row] = (await runner.query(sql, [
+        site.id,
+        site.cutoff,
+        budget.batchRows,
+        ...more,
+      ])) as T[];
       await sleep(PAUSE_BETWEEN_BATCHES_MS);
       return row;
     };
