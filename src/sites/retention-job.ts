@@ -93,15 +93,15 @@ const DELETE_SESSIONS = `
     SELECT visitor_id, count(*)::int AS visits, sum(page_view_count)::int AS views
       FROM gone GROUP BY visitor_id),
   locked AS (
-    SELECT v.id FROM visitors v JOIN totals t ON t.visitor_id = v.id
+    SELECT v.id, t.visits, t.views FROM visitors v JOIN totals t ON t.visitor_id = v.id
      ORDER BY v.site_id, v.fingerprint_hash
        FOR NO KEY UPDATE OF v),
   counted AS (
     UPDATE visitors v
-       SET total_visits = greatest(v.total_visits - t.visits, 0),
-           total_page_views = greatest(v.total_page_views - t.views, 0)
-      FROM totals t JOIN locked l ON l.id = t.visitor_id
-     WHERE v.id = t.visitor_id
+       SET total_visits = greatest(v.total_visits - l.visits, 0),
+           total_page_views = greatest(v.total_page_views - l.views, 0)
+      FROM locked l
+     WHERE v.id = l.id
     RETURNING 1)
   SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM counted)::int AS counted`;
 
@@ -115,9 +115,11 @@ const DELETE_SESSIONS = `
 const DELETE_VISITORS = `
   WITH page AS (
     SELECT v.ctid AS row, v.id, v.first_seen_at,
-           v.last_seen_at < $2 AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.visitor_id = v.id)
-             AS expired
+           v.last_seen_at < $2 AND s.visit IS NULL AS expired
       FROM visitors v
+      -- A lookup per visitor in IDX_sessions_visitor_id_started_at, never a scan of all sessions.
+      LEFT JOIN LATERAL (SELECT 1 AS visit FROM sessions s WHERE s.visitor_id = v.id LIMIT 1) s
+        ON true
      WHERE v.site_id = $1 AND v.first_seen_at < $2
        AND v.first_seen_at >= $4 AND (v.first_seen_at, v.id) > ($4, $5::uuid)
      ORDER BY v.first_seen_at, v.id LIMIT $3),
