@@ -6,6 +6,7 @@ import { AuditService } from '../src/audit/audit.service.js';
 import { RetentionJob } from '../src/sites/retention-job.js';
 import { signedInUser, type SignedInUser } from './utils/auth.js';
 import { makeSite } from './utils/factories.js';
+import { parsePrometheus, sampleValue } from './utils/prometheus.js';
 import { FakeClock } from './utils/fake-clock.js';
 import { createTestApp, dataSourceOf } from './utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
@@ -147,6 +148,19 @@ describe('data retention (sites.retention_months, RetentionJob)', () => {
   let job: RetentionJob;
   const clock = new FakeClock(Date.parse(NOW));
 
+  const TABLES = ['page_views', 'events', 'sessions', 'visitors'] as const;
+  /** `trackveil_retention_deleted_rows_total` per table, as /metrics shows it. */
+  const deletedRowCounters = async (): Promise<Record<(typeof TABLES)[number], number>> => {
+    const res = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const samples = parsePrometheus(res.text);
+    return Object.fromEntries(
+      TABLES.map((table) => [
+        table,
+        sampleValue(samples, 'trackveil_retention_deleted_rows_total', { table }),
+      ]),
+    ) as Record<(typeof TABLES)[number], number>;
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp({ databaseUrl: db.url, clock });
@@ -167,6 +181,7 @@ describe('data retention (sites.retention_months, RetentionJob)', () => {
       await seedSite(dataSource, forever.id);
       const foreverBefore = await snapshot(dataSource, forever.id);
       const before = await snapshot(dataSource, kept.id);
+      const countersBefore = await deletedRowCounters();
 
       const run = await job.run();
 
@@ -178,6 +193,12 @@ describe('data retention (sites.retention_months, RetentionJob)', () => {
       });
       expect(await snapshot(dataSource, forever.id)).toEqual(foreverBefore);
       expect(await inconsistentCounters(dataSource, kept.id)).toEqual([]);
+      const countersAfter = await deletedRowCounters();
+      expect(
+        Object.fromEntries(
+          TABLES.map((table) => [table, countersAfter[table] - countersBefore[table]]),
+        ),
+      ).toEqual(run.deleted);
 
       const after = await snapshot(dataSource, kept.id);
       const [cutoffCheck] = await dataSource.query(
