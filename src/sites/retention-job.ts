@@ -22,6 +22,8 @@ export const RETENTION_MAX_BATCHES = 1000;
 /** A pause between batches, so the job takes turns with ingestion rather than crowding it. */
 const PAUSE_BETWEEN_BATCHES_MS = 10;
 const FIRST_RUN_DELAY_MS = 60_000;
+/** After a run that stopped at `RETENTION_MAX_BATCHES`: the next starts this soon. */
+const CATCH_UP_DELAY_MS = 60_000;
 /** `pg_try_advisory_lock` key: one replica at a time applies retention. */
 const RETENTION_LOCK_KEY = 7_391_204_120;
 
@@ -147,8 +149,8 @@ const CURSOR_START: { at: Date | string; id: string } = {
  * A minute after start and then every `RETENTION_INTERVAL_HOURS`. Rows go in batches of
  * `RETENTION_BATCH_ROWS`, each DELETE its own transaction found through the site's indexes, so
  * ingestion of the same and other sites waits at most for one batch's row locks. A run stops after
- * `RETENTION_MAX_BATCHES` batches and the next one continues where it left off (nothing is
- * remembered: the older rows are simply still there). Only one replica works at a time: a run
+ * `RETENTION_MAX_BATCHES` batches (releasing its lock) and the next one, a minute later, continues
+ * where it left off (nothing is remembered: the older rows are simply still there). Only one replica works at a time: a run
  * holds a session-level `pg_try_advisory_lock` and another replica's run skips while it is held.
  */
 @Injectable()
@@ -188,14 +190,19 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       void this.run()
-        .catch((error: unknown) =>
-          this.logger.warn(
-            { sqlState: databaseErrorCode(error) },
-            'Applying data retention failed; trying again at the next run.',
-          ),
+        .then(
+          // A run that stopped at its bound is followed soon by the next, until it catches up.
+          (run) => (run.ran && !run.complete ? CATCH_UP_DELAY_MS : this.intervalMs),
+          (error: unknown) => {
+            this.logger.warn(
+              { sqlState: databaseErrorCode(error) },
+              'Applying data retention failed; trying again at the next run.',
+            );
+            return this.intervalMs;
+          },
         )
-        .finally(() => {
-          if (this.timer && !this.stopped) this.schedule(this.intervalMs);
+        .then((next) => {
+          if (this.timer && !this.stopped) this.schedule(next);
         });
     }, delayMs).unref();
   }
