@@ -331,7 +331,7 @@ describe('data retention (sites.retention_months, RetentionJob)', () => {
       );
     });
 
-    it.each([0, 1201, 'x', 2.5, -3])(
+    it.each([0, 1201, 'x', '12', 2.5, -3])(
       'should refuse retentionMonths %j with a 400 naming the field, changing nothing',
       async (value) => {
         const created = await http()
