@@ -7,13 +7,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { EmbeddedDatabase } from '../src/database/embedded-database.js';
+import { openBenchDatabase } from './bench-database.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -274,15 +273,8 @@ function report(name: string, run: RunResult): void {
 }
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let dataRoot: string | undefined;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    dataRoot = await mkdtemp(join(tmpdir(), 'trackveil-bench-'));
-    await chmod(dataRoot, 0o755);
-    embedded = await EmbeddedDatabase.start({ dataDir: join(dataRoot, 'postgres'), port: 54_398 });
-    databaseUrl = embedded.url;
-  }
+  const database = await openBenchDatabase(54_398);
+  const databaseUrl = database.url;
   const appPort = 18_181;
   const baselinePort = 18_182;
   const app = start(join(here, '../src/main.js'), {
@@ -309,7 +301,7 @@ async function main(): Promise<void> {
     const acknowledged: string[] = [];
     const trackLatencies: number[] = [];
     const baseLatencies: number[] = [];
-    const postmasterPid = dataRoot ? await postmasterPidOf(join(dataRoot, 'postgres')) : undefined;
+    const postmasterPid = database.dataDir ? await postmasterPidOf(database.dataDir) : undefined;
     const tracks: RunResult[] = [];
     const bases: RunResult[] = [];
     let appCpu = 0;
@@ -364,8 +356,7 @@ async function main(): Promise<void> {
   } finally {
     await stop(app);
     await stop(baseline);
-    await embedded?.stop();
-    if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
+    await database.stop();
   }
 }
 

@@ -13,6 +13,7 @@ import { createValidationPipe } from './common/validation.js';
 import { appConfig } from './config/app.config.js';
 import { configModule } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GoalsModule } from './goals/goals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { MembersModule } from './members/members.module.js';
@@ -41,6 +42,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     SitesModule,
     StatsModule,
     SitesApiModule,
+    GoalsModule,
     AccountsModule,
     MembersModule,
     InvitationsModule,

@@ -11,6 +11,7 @@ import { promptHidden, readPasswordLine } from './cli/read-password.js';
 import { DomainError } from './common/domain-error.js';
 import { readEnvironment } from './config/environment.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
+import { SourceBackfill } from './referrer-sources/source-backfill.js';
 import { RETENTION_MONTHS, SitesService } from './sites/sites.service.js';
 import { MEMBERSHIP_ROLES, type MembershipRole } from './users/entities/membership.entity.js';
 import { PasswordRefusedError, UsersService } from './users/users.service.js';
@@ -35,6 +36,10 @@ Commands:
   sites delete --id <site id>
       Deletes a site: /track refuses its events from now on, and the server removes all
       its traffic in the background (within a minute while it runs, else when it starts).
+  sessions backfill-sources
+      Names the source ("Google", a utm_source…) of visits stored before Trackveil kept
+      one, with the rules of ingestion. In batches; safe while the server runs, and to
+      run again.
   users create --email <email> [options]
       Creates a user with a password (at least 15 characters, not a common one).
         --name <name>              The user's name.
@@ -59,6 +64,7 @@ const COMMANDS = [
   'sites create',
   'sites list',
   'sites delete',
+  'sessions backfill-sources',
   'users create',
   'users list',
   'users reset-password',
@@ -260,7 +266,14 @@ async function main(argv: string[]): Promise<void> {
   });
   try {
     const sites = context.get(SitesService);
-    if (command === 'users create') {
+    if (command === 'sessions backfill-sources') {
+      const done = await context.get(SourceBackfill).run(({ read, named }) => {
+        process.stdout.write(`${read} visits read, ${named} named…\n`);
+      });
+      process.stdout.write(
+        `Done: ${done.named} of ${done.read} visits without a source now have one.\n`,
+      );
+    } else if (command === 'users create') {
       await createUser(
         context.get(UsersService),
         context.get(AccountsService),

@@ -418,4 +418,30 @@ describe('the command line (node dist/src/cli.js)', () => {
     const { rows } = await client.query(`SELECT count(*)::int AS n FROM sites`);
     expect(rows[0].n).toBe(1);
   });
+
+  // Last: it adds a site of its own, which the tests above do not expect.
+  it('should name the source of older visits with sessions backfill-sources', async () => {
+    const { rows } = await client.query<{ site: string; visitor: string }>(
+      `WITH a AS (INSERT INTO accounts (name) VALUES ('Backfill') RETURNING id),
+            s AS (INSERT INTO sites (account_id, name, domain, fingerprint_salt)
+                  SELECT id, 'Backfill', 'example.com', decode(repeat('ab', 32), 'hex') FROM a RETURNING id),
+            v AS (INSERT INTO visitors (site_id, fingerprint_hash, first_seen_at, last_seen_at)
+                  SELECT id, repeat('a', 64), now(), now() FROM s RETURNING id, site_id)
+       SELECT site_id AS site, id AS visitor FROM v`,
+    );
+    await client.query(
+      `INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at, entry_path,
+                             exit_path, referrer_host, referrer)
+       VALUES (gen_random_uuid(), $1, $2, now(), now(), '/', '/', 'news.ycombinator.com',
+               'https://news.ycombinator.com/item')`,
+      [rows[0].site, rows[0].visitor],
+    );
+    const result = await cli('sessions', 'backfill-sources');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Done: 1 of 1 visits without a source now have one.');
+    const named = await client.query(`SELECT source FROM sessions WHERE site_id = $1`, [
+      rows[0].site,
+    ]);
+    expect(named.rows).toEqual([{ source: 'Hacker News' }]);
+  });
 });

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { Site } from '../src/sites/entities/site.entity.js';
+import { SourceBackfill } from '../src/referrer-sources/source-backfill.js';
 import { CHROME_UA, makeEvent, makeSite } from './utils/factories.js';
 import { FakeClock } from './utils/fake-clock.js';
 import { createTestApp, dataSourceOf } from './utils/test-app.js';
@@ -93,5 +94,34 @@ describe('POST /track: the source of a session', () => {
     clock.advance(31 * MINUTE);
     await track({ fingerprint, referrer: 'https://www.reddit.com/r/selfhosted' });
     expect((await sessions()).map((s) => s.source)).toEqual(['Hacker News', 'Reddit']);
+  });
+
+  it('should name the visits stored before sources were kept, once, by the backfill', async () => {
+    await track({ referrer: 'https://www.google.de/' });
+    await track({ url: 'https://example.com/?utm_source=fb', referrer: undefined });
+    await track({ referrer: 'https://www.example.com/blog' }); // internal: stays without one
+    await track({ referrer: undefined }); // direct: stays without one
+    // As an older version stored them: no source.
+    await dataSource.query(`UPDATE sessions SET source = NULL WHERE site_id = $1`, [site.id]);
+
+    const backfill = app.get(SourceBackfill);
+    const batches: number[] = [];
+    const first = await backfill.run(({ read }) => batches.push(read));
+    expect((await sessions()).map((s) => s.source).sort()).toEqual([
+      'Facebook',
+      'Google',
+      null,
+      null,
+    ]);
+    expect(first.named).toBeGreaterThanOrEqual(2);
+    expect(batches.length).toBeGreaterThan(0);
+    // Nothing is left to name for this site the second time.
+    await backfill.run();
+    expect((await sessions()).map((s) => s.source).sort()).toEqual([
+      'Facebook',
+      'Google',
+      null,
+      null,
+    ]);
   });
 });

@@ -62,6 +62,7 @@ const APP_TABLES = [
   'api_keys',
   'events',
   'filtered_traffic',
+  'goals',
   'invitations',
   'memberships',
   'page_views',

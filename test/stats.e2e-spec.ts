@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { FilteredTrafficService } from '../src/filtered-traffic/filtered-traffic.service.js';
+import { GoalsService } from '../src/goals/goals.service.js';
 import { signedInUser, type SignedInUser } from './utils/auth.js';
 import { CHROME_UA, IPHONE_UA, makeSite } from './utils/factories.js';
 import { FakeClock } from './utils/fake-clock.js';
@@ -9,6 +10,7 @@ import {
   type EventRow,
   local,
   type ModelFilter,
+  type ModelGoal,
   type PageViewRow,
   type SessionRow,
   StatsModel,
@@ -188,6 +190,13 @@ describe('the stats API', () => {
       ),
     };
     model = new StatsModel(rows, TIMEZONE);
+    for (const goal of GOALS) {
+      await app.get(GoalsService).create(siteId, {
+        eventName: goal.eventName ?? undefined,
+        pagePath: goal.pagePath ?? undefined,
+        displayName: goal.name === goal.eventName ? undefined : goal.name,
+      });
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -218,7 +227,17 @@ describe('the stats API', () => {
     );
   });
 
-  const FILTER_SETS: { name: string; query: string[]; model: ModelFilter[] }[] = [
+  const GOALS: ModelGoal[] = [
+    { name: 'Signup', eventName: 'Signup', pagePath: null },
+    { name: 'Read the blog', eventName: null, pagePath: '/blog/*' },
+  ];
+
+  const FILTER_SETS: {
+    name: string;
+    query: string[];
+    model: ModelFilter[];
+    goals?: ModelGoal[][];
+  }[] = [
     { name: 'no filter', query: [], model: [] },
     {
       name: 'a visit filter',
@@ -245,6 +264,18 @@ describe('the stats API', () => {
       ],
     },
     {
+      name: 'a goal filter of either goal',
+      query: ['goal:is:Signup|Read the blog'],
+      model: [],
+      goals: [GOALS],
+    },
+    {
+      name: 'a page goal filter and a visit filter',
+      query: ['goal:is:Read the blog', 'device:is:mobile'],
+      model: [{ dimension: 'device', operator: 'is', values: ['mobile'] }],
+      goals: [[GOALS[1]]],
+    },
+    {
       name: 'a source filter with direct traffic',
       query: ['source:is:Google|(none)'],
       model: [{ dimension: 'source', operator: 'is', values: ['Google', null] }],
@@ -259,7 +290,7 @@ describe('the stats API', () => {
     },
   ];
 
-  describe.each(FILTER_SETS)('with $name', ({ query, model: filters }) => {
+  describe.each(FILTER_SETS)('with $name', ({ query, model: filters, goals = [] }) => {
     it('should give the summary and the previous period as computed from the raw rows', async () => {
       const res = await get('summary', {
         period: 'custom',
@@ -275,8 +306,8 @@ describe('the stats API', () => {
         timezone: TIMEZONE,
       });
       expect(res.body.comparison).toEqual({ from: '2026-10-24', to: '2026-10-28' });
-      expect(res.body.metrics).toEqual(model.summary('2026-10-29', '2026-11-02', filters));
-      expect(res.body.previous).toEqual(model.summary('2026-10-24', '2026-10-28', filters));
+      expect(res.body.metrics).toEqual(model.summary('2026-10-29', '2026-11-02', filters, goals));
+      expect(res.body.previous).toEqual(model.summary('2026-10-24', '2026-10-28', filters, goals));
     });
 
     it('should give every day of a timeseries, and every hour of the day the clocks went back', async () => {
@@ -291,7 +322,7 @@ describe('the stats API', () => {
         '2026-11-03',
         '2026-11-04',
       ]);
-      const expected = model.series('2026-10-29', '2026-11-04', 'day', filters);
+      const expected = model.series('2026-10-29', '2026-11-04', 'day', filters, goals);
       for (const point of days.body.points) {
         const { date, ...metrics } = point;
         expect({ date, ...metrics }).toEqual({
@@ -308,7 +339,7 @@ describe('the stats API', () => {
       expect(hours.body.interval).toBe('hour');
       // 25 hours of clock time, 24 local hours: the repeated 01:00 hour is one bucket.
       expect(hours.body.points).toHaveLength(24);
-      const expectedHours = model.series('2026-11-01', '2026-11-01', 'hour', filters);
+      const expectedHours = model.series('2026-11-01', '2026-11-01', 'hour', filters, goals);
       for (const point of hours.body.points) {
         const { date, ...metrics } = point;
         expect({ date, ...metrics }).toEqual({
@@ -346,7 +377,7 @@ describe('the stats API', () => {
         filter: query,
         limit: '1000',
       }).expect(200);
-      const expected = model.breakdown(dimension, '2026-10-26', '2026-11-04', filters);
+      const expected = model.breakdown(dimension, '2026-10-26', '2026-11-04', filters, goals);
       const got = new Map(
         res.body.rows.map((row: { value: string | null }) => [
           row.value === null ? 'null' : row.value,
@@ -359,6 +390,38 @@ describe('the stats API', () => {
       const visitors = res.body.rows.map((row: { visitors: number }) => row.visitors);
       expect(visitors).toEqual([...visitors].sort((a, b) => b - a));
     });
+  });
+
+  it.each([
+    { name: 'no filter', query: [], filters: [] },
+    {
+      name: 'a visit filter and an event filter',
+      query: ['browser:is:Chrome', 'prop.plan:is:pro'],
+      filters: [
+        { dimension: 'browser', operator: 'is', values: ['Chrome'] },
+        { dimension: 'prop.plan', operator: 'is', values: ['pro'] },
+      ] as ModelFilter[],
+    },
+  ])('should give the conversions of every goal with $name', async ({ query, filters }) => {
+    const res = await get('goals', {
+      period: 'custom',
+      from: '2026-10-26',
+      to: '2026-11-03',
+      filter: query,
+    }).expect(200);
+    const expected = model.goalStats('2026-10-26', '2026-11-03', filters, GOALS);
+    expect(
+      res.body.goals.map(
+        ({ name, visitors, conversions, conversionRate }: Record<string, unknown>) => ({
+          name,
+          visitors,
+          conversions,
+          conversionRate,
+        }),
+      ),
+    ).toEqual(expected);
+    expect(expected[0].visitors).toBeGreaterThan(0);
+    expect(expected[1].visitors).toBeGreaterThan(0);
   });
 
   it('should count the traffic that was not counted, per day and reason', async () => {
@@ -531,16 +594,33 @@ describe('the stats API', () => {
   });
 
   it('should record each kind of read in the audit log', async () => {
-    await get('summary').expect(200);
-    await get('breakdown/page').expect(200);
+    const reads: [string, Record<string, string>, string][] = [
+      ['summary', {}, 'stats.summary'],
+      ['timeseries', {}, 'stats.timeseries'],
+      ['breakdown/page', {}, 'stats.breakdown'],
+      ['breakdown/page', { format: 'csv' }, 'stats.export'],
+      ['realtime', {}, 'stats.realtime'],
+      ['goals', {}, 'stats.goals'],
+      ['filtered-traffic', {}, 'stats.filtered_traffic'],
+    ];
+    const reader = await signedInUser(app, {
+      accountId: (await dataSource.query(`SELECT account_id FROM sites WHERE id = $1`, [siteId]))[0]
+        .account_id as string,
+      role: 'viewer',
+    });
+    for (const [path, query] of reads) {
+      await request(app.getHttpServer())
+        .get(`/api/sites/${siteId}/stats/${path}`)
+        .query(query)
+        .set('Cookie', reader.cookie)
+        .expect(200);
+    }
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the audit writer's batch
-    const reads: { what: string }[] = await dataSource.query(
+    const rows: { what: string }[] = await dataSource.query(
       `SELECT details->>'what' AS what FROM audit_log
         WHERE action = 'site.data_read' AND site_id = $1 AND actor_user_id = $2`,
-      [siteId, viewer.userId],
+      [siteId, reader.userId],
     );
-    expect(reads.map((r) => r.what)).toEqual(
-      expect.arrayContaining(['stats.summary', 'stats.breakdown']),
-    );
+    expect(rows.map((r) => r.what).sort()).toEqual([...new Set(reads.map((r) => r[2]))].sort());
   });
 });

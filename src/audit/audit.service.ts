@@ -38,6 +38,9 @@ export const AUDIT_ACTIONS = [
   'site.updated',
   'site.deleted',
   'site.data_read',
+  'goal.created',
+  'goal.updated',
+  'goal.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

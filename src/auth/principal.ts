@@ -33,3 +33,9 @@ export interface ResourceAccess {
   readonly siteId?: string;
   readonly role: MembershipRole;
 }
+
+/** The site of a `@SiteAccess` route's access (always set there). */
+export function siteIdOf(access: ResourceAccess): string {
+  if (!access.siteId) throw new Error('A site route without a site id in its access.');
+  return access.siteId;
+}

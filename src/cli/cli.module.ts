@@ -4,11 +4,12 @@ import { PasswordResetsModule } from '../auth-flows/password-resets.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { configModule } from '../config/config.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { ReferrerSourcesModule } from '../referrer-sources/referrer-sources.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 
 /**
- * What the command line needs: configuration, the database, the site service and password-reset
- * links (with the audit log they are recorded in).
+ * What the command line needs: configuration, the database, the site service, password-reset
+ * links (with the audit log they are recorded in) and the referrer sources (for the backfill).
  */
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { SitesModule } from '../sites/sites.module.js';
     DatabaseModule,
     SitesModule,
     PasswordResetsModule,
+    ReferrerSourcesModule,
   ],
 })
 export class CliModule {}

@@ -35,6 +35,10 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   sign_up_closed: HttpStatus.FORBIDDEN,
   reset_link_invalid: HttpStatus.BAD_REQUEST,
   wrong_current_password: HttpStatus.BAD_REQUEST,
+  invalid_goal: HttpStatus.BAD_REQUEST,
+  goal_not_found: HttpStatus.NOT_FOUND,
+  goal_exists: HttpStatus.CONFLICT,
+  goal_limit_reached: HttpStatus.CONFLICT,
 };
 
 const STATUS_TEXT: Partial<Record<number, string>> = {

@@ -22,7 +22,11 @@ export type DomainErrorCode =
   | 'password_required'
   | 'sign_up_closed'
   | 'reset_link_invalid'
-  | 'wrong_current_password';
+  | 'wrong_current_password'
+  | 'invalid_goal'
+  | 'goal_not_found'
+  | 'goal_exists'
+  | 'goal_limit_reached';
 
 export class DomainError extends Error {
   constructor(

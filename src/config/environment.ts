@@ -150,6 +150,12 @@ export class Environment {
   @IntegerVariable(1, 720, 'hours')
   RETENTION_INTERVAL_HOURS = 24;
 
+  /** Unset: the bundled country database; `off`: no look-ups; else the path of an .mmdb file. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  GEOIP_DATABASE?: string;
+
   @IntegerVariable(1, 5000)
   INGEST_MAX_BATCH_SIZE = 500;
 

@@ -8,6 +8,7 @@ import { Invitation } from '../invitations/entities/invitation.entity.js';
 import { FilteredTraffic } from '../filtered-traffic/entities/filtered-traffic.entity.js';
 import { PasswordReset } from '../auth-flows/entities/password-reset.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
+import { Goal } from '../goals/entities/goal.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
 import { PageView } from '../tracking/entities/page-view.entity.js';
@@ -30,6 +31,7 @@ import { SitesApi1765022400000 } from '../../migrations/1765022400000-SitesApi.j
 import { Invitations1764849600000 } from '../../migrations/1764849600000-Invitations.js';
 import { PasswordResets1765195200000 } from '../../migrations/1765195200000-PasswordResets.js';
 import { SessionAttributes1765281600000 } from '../../migrations/1765281600000-SessionAttributes.js';
+import { Goals1765368000000 } from '../../migrations/1765368000000-Goals.js';
 import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-FilteredTraffic.js';
 import { SiteRetention1765627200000 } from '../../migrations/1765627200000-SiteRetention.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -43,6 +45,7 @@ export const ENTITIES = [
   Invitation,
   PasswordReset,
   Site,
+  Goal,
   Visitor,
   Session,
   PageView,
@@ -69,6 +72,7 @@ export const MIGRATIONS = [
   AuditLog1765108800000,
   PasswordResets1765195200000,
   SessionAttributes1765281600000,
+  Goals1765368000000,
   FilteredTraffic1765454400000,
   SiteRetention1765627200000,
 ];

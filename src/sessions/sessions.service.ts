@@ -18,8 +18,8 @@ export class SessionsService {
    * The steps that choose the session of every hit of `hits` and insert the sessions that start.
    * `hits` is a relation with `ord` (unique), `site_id`, `visitor_id`, `created_at`, `path`,
    * `hostname`, `referrer`, `referrer_host`, `source` (see `ReferrerSources`), the five `utm_…`,
-   * `browser`, `browser_version`, `os`, `os_version`, `device_type`, `screen_width`, and the
-   * visitor's `last_session_id` and `last_seen_at` as `VisitorsService.getOrCreate` yields them (the
+   * `browser`, `browser_version`, `os`, `os_version`, `device_type`, `screen_width`, `country`,
+   * and the visitor's `last_session_id` and `last_seen_at` as `VisitorsService.getOrCreate` yields them (the
    * visitors must be locked by it, so that their latest session cannot change before the
    * transaction commits).
    *
@@ -27,8 +27,8 @@ export class SessionsService {
    * session of the one before it, or the visitor's latest session for its first hit, when it comes
    * within the timeout of that session's last activity; otherwise it starts a new session, with
    * the hit's path as entry page, its referrer (unless it is the site itself), campaign and named
-   * source, and its browser, OS, device and screen. Yields `sessions_assigned`: every column of
-   * `hits`, plus `starts` and `session_id`.
+   * source, and its browser, OS, device, screen and country. Yields `sessions_assigned`: every
+   * column of `hits`, plus `starts` and `session_id`.
    */
   assign(hits: string): StatementStep[] {
     const timeout = `${this.timeoutMs} * interval '1 millisecond'`;
@@ -67,13 +67,13 @@ export class SessionsService {
           INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at, entry_path,
                                 exit_path, referrer_host, referrer, utm_source, utm_medium,
                                 utm_campaign, utm_term, utm_content, browser, browser_version, os,
-                                os_version, device_type, screen_width, source)
+                                os_version, device_type, screen_width, source, country)
           SELECT session_id, site_id, visitor_id, created_at, created_at, path, path,
                  -- Moving between pages of the same site is not a source of traffic.
                  NULLIF(referrer_host, hostname),
                  CASE WHEN referrer_host IS DISTINCT FROM hostname THEN referrer END,
                  utm_source, utm_medium, utm_campaign, utm_term, utm_content, browser,
-                 browser_version, os, os_version, device_type, screen_width, source
+                 browser_version, os, os_version, device_type, screen_width, source, country
             FROM ${ASSIGNED_SESSIONS}
            WHERE starts`,
       },

@@ -22,7 +22,7 @@ import {
 import type { Request } from 'express';
 import { AccountAccess, SiteAccess } from '../auth/access-rules.js';
 import { CurrentAccess, CurrentPrincipal } from '../auth/current.decorators.js';
-import type { Principal, ResourceAccess } from '../auth/principal.js';
+import { type Principal, type ResourceAccess, siteIdOf } from '../auth/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuditRecord } from '../audit/audit.service.js';
 import { ErrorBodyDto } from '../common/dto/error-body.dto.js';
@@ -103,7 +103,7 @@ export class SitesController {
   @ApiOperation({ summary: 'Read a site' })
   @ApiOkResponse({ type: SiteDto })
   async get(@CurrentAccess() access: ResourceAccess): Promise<SiteDto> {
-    const site = await this.sites.get(this.siteIdOf(access));
+    const site = await this.sites.get(siteIdOf(access));
     if (!site) throw new NotFoundException(SITE_GONE);
     return toDto(site);
   }
@@ -123,7 +123,7 @@ export class SitesController {
     @Body() body: UpdateSiteDto,
     @Req() req: Request,
   ): Promise<SiteDto> {
-    const siteId = this.siteIdOf(access);
+    const siteId = siteIdOf(access);
     const updated = await this.sites.update(siteId, body);
     if (!updated) throw new NotFoundException(SITE_GONE);
     if (updated.changed.length > 0) {
@@ -148,7 +148,7 @@ export class SitesController {
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<void> {
-    const siteId = this.siteIdOf(access);
+    const siteId = siteIdOf(access);
     if (!(await this.sites.markDeleted(siteId))) throw new NotFoundException(SITE_GONE);
     this.record(req, principal, access.accountId, siteId, 'site.deleted');
     this.purger.kick();
@@ -159,7 +159,7 @@ export class SitesController {
   @ApiOperation({ summary: "The site's tracking snippet and test page" })
   @ApiOkResponse({ type: SnippetDto })
   snippet(@CurrentAccess() access: ResourceAccess): SnippetDto {
-    return this.snippetOf(this.siteIdOf(access));
+    return this.snippetOf(siteIdOf(access));
   }
 
   @Get('sites/:siteId/installation')
@@ -176,7 +176,7 @@ export class SitesController {
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<InstallationDto> {
-    const siteId = this.siteIdOf(access);
+    const siteId = siteIdOf(access);
     const found = await this.sites.installation(siteId);
     this.record(req, principal, access.accountId, siteId, 'site.data_read', {
       what: 'installation',
@@ -194,11 +194,6 @@ export class SitesController {
       scriptUrl: this.sites.scriptUrl(),
       testPageUrl: this.sites.testPageUrl(siteId),
     };
-  }
-
-  private siteIdOf(access: ResourceAccess): string {
-    if (!access.siteId) throw new Error('A site route without a site id in its access.');
-    return access.siteId;
   }
 
   private record(

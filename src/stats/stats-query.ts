@@ -1,3 +1,4 @@
+import { toLikePattern } from '../goals/goal-match.js';
 import type { Dimension, DimensionLevel } from './dimensions.js';
 import { propKey } from './dimensions.js';
 import { type DimensionFilter, type Filter, likePattern } from './filters.js';
@@ -133,7 +134,7 @@ export class StatsQueryBuilder {
   convertedOn(goals: GoalDefinition[]): string {
     const names = goals.flatMap((goal) => (goal.eventName === null ? [] : [goal.eventName]));
     const paths = goals.flatMap((goal) =>
-      goal.pagePath === null ? [] : [likePattern(goal.pagePath, true)],
+      goal.pagePath === null ? [] : [toLikePattern(goal.pagePath)],
     );
     const parts: string[] = [];
     if (names.length > 0) {

@@ -28,6 +28,7 @@ import {
   BreakdownDto,
   BreakdownQueryDto,
   FilteredTrafficDto,
+  GoalsStatsDto,
   PeriodQueryDto,
   RealtimeDto,
   RealtimeQueryDto,
@@ -38,6 +39,7 @@ import {
 } from './dto/stats-query.dto.js';
 import {
   type BreakdownResult,
+  type GoalsResult,
   type RealtimeResult,
   StatsRequestError,
   StatsService,
@@ -203,6 +205,26 @@ export class StatsController {
   ): Promise<RealtimeResult> {
     this.record(req, principal, access, 'stats.realtime');
     return answering(() => this.stats.realtime(this.siteIdOf(access), query.filter, query.limit));
+  }
+
+  @Get('goals')
+  @SiteAccess('viewer', { keys: 'stats:read' })
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Conversions of each goal',
+    description:
+      'Every goal of the site (see the goals API), oldest first, with the visitors who converted in the period, the conversions (matching custom events, or page views of a matching page) and the conversion rate: those visitors over every visitor of the period, under the filters that are not about custom events or goals.',
+  })
+  @ApiOkResponse({ type: GoalsStatsDto })
+  @INVALID
+  goals(
+    @Query() query: StatsQueryDto,
+    @CurrentAccess() access: ResourceAccess,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<GoalsResult> {
+    this.record(req, principal, access, 'stats.goals');
+    return answering(() => this.stats.goals(this.siteIdOf(access), statsRequest(query)));
   }
 
   @Get('filtered-traffic')

@@ -9,6 +9,8 @@ import {
 } from '../filtered-traffic/filtered-traffic.service.js';
 import { statsConfig } from '../config/stats.config.js';
 import { poolOf } from '../database/bounded-query.js';
+import { toLikePattern } from '../goals/goal-match.js';
+import { type GoalView, GoalsService } from '../goals/goals.service.js';
 import { type Dimension, dimensionNamed, DIMENSION_NAMES, propKey } from './dimensions.js';
 import { type Filter, FilterError, type GoalFilter, parseFilters } from './filters.js';
 import {
@@ -129,6 +131,25 @@ export interface BreakdownResult {
   hasMore: boolean;
 }
 
+export interface GoalResult {
+  id: string;
+  name: string;
+  kind: 'event' | 'page';
+  eventName: string | null;
+  pagePath: string | null;
+  /** Visitors who converted in the period. */
+  visitors: number;
+  /** Matching custom events, or page views of a matching page. */
+  conversions: number;
+  /** `visitors` over every visitor of the period (other filters applied), percent, one decimal. */
+  conversionRate: number;
+}
+
+export interface GoalsResult {
+  period: PeriodView;
+  goals: GoalResult[];
+}
+
 export interface RealtimeResult {
   /** Distinct visitors with a page view in the last 5 minutes. */
   visitors: number;
@@ -184,6 +205,7 @@ export class StatsService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly filtered: FilteredTrafficService,
+    private readonly goalsService: GoalsService,
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
     this.timeoutMs = config.queryTimeoutMs;
@@ -335,6 +357,72 @@ export class StatsService {
     await this.stream(sql, query.params, onRows);
   }
 
+  /**
+   * Each goal of the site with its conversions in the period: the visitors who converted, how
+   * many conversions (events, or page views of a matching page), and the conversion rate over
+   * every visitor of the period under the filters that are not about events or goals.
+   */
+  async goals(siteId: string, request: StatsRequest): Promise<GoalsResult> {
+    const prepared = await this.prepare(siteId, request);
+    const goals = await this.goalsService.list(siteId);
+    const scope = this.scope(siteId, prepared, prepared.range);
+    const query = new StatsQueryBuilder(scope);
+    const parts = goals.map((goal, index) => {
+      const converted =
+        goal.eventName !== null
+          ? `${query.events('e.visitor_id')} AND e.name = ${query.param(goal.eventName)}`
+          : `${query.hits('p.visitor_id')} AND p.path LIKE ${query.param(toLikePattern(goal.pagePath ?? ''))}`;
+      return `SELECT ${index} AS goal, count(DISTINCT visitor_id)::int AS visitors, count(*)::int AS conversions
+                FROM (${converted}) c`;
+    });
+    const total = this.totalVisitorsSql(query, scope);
+    const rows =
+      goals.length === 0
+        ? []
+        : await this.read<{ goal: number; visitors: number; conversions: number; total: string }>(
+            `SELECT g.*, (${total}) AS total FROM (${parts.join(' UNION ALL ')}) g`,
+            query.params,
+          );
+    return {
+      period: prepared.view,
+      goals: goals.map((goal, index) => {
+        const row = rows.find((r) => r.goal === index);
+        const visitors = row?.visitors ?? 0;
+        const everyone = Number(row?.total ?? 0);
+        return {
+          id: goal.id,
+          name: goal.name,
+          kind: goal.kind,
+          eventName: goal.eventName,
+          pagePath: goal.pagePath,
+          visitors,
+          conversions: row?.conversions ?? 0,
+          conversionRate: everyone > 0 ? Math.round((1000 * visitors) / everyone) / 10 : 0,
+        };
+      }),
+    };
+  }
+
+  /**
+   * SQL of every visitor of the scope under its filters that are not about custom events or
+   * goals (the denominator of conversion rates), its parameters appended to `query`'s.
+   */
+  private totalVisitorsSql(query: StatsQueryBuilder, scope: QueryScope): string {
+    const base = new StatsQueryBuilder({
+      ...scope,
+      filters: scope.filters.filter(
+        (filter) => filter.kind === 'dimension' && filter.dimension.level !== 'event',
+      ),
+      goals: [],
+    });
+    const offset = query.params.length;
+    const sql = base
+      .hits('p.visitor_id')
+      .replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
+    query.params.push(...base.params);
+    return `SELECT count(DISTINCT visitor_id) AS total FROM (${sql}) t`;
+  }
+
   /** How many `/track` requests of the period stored nothing, per day and reason. */
   async filteredTraffic(
     siteId: string,
@@ -416,29 +504,20 @@ export class StatsService {
     return rows[0];
   }
 
-  /** The goal definitions behind each goal filter, matched by display name or id. */
+  /** The goal definitions behind each goal filter, matched by name or id. */
   private async goalsOf(siteId: string, filters: Filter[]): Promise<GoalDefinition[][]> {
     const goalFilters = filters.filter((filter): filter is GoalFilter => filter.kind === 'goal');
     if (goalFilters.length === 0) return [];
-    const goals = await this.read<GoalDefinition & { id: string; name: string }>(
-      `SELECT id, event_name AS "eventName", page_path AS "pagePath",
-              coalesce(display_name, CASE WHEN event_name IS NOT NULL THEN event_name ELSE 'Visit ' || page_path END) AS name
-         FROM goals WHERE site_id = $1`,
-      [siteId],
-    );
+    const goals = await this.goalsService.list(siteId);
+    const named = (value: string) => (goal: GoalView) => value === goal.name || value === goal.id;
     return goalFilters.map((filter) => {
-      const matched = goals.filter((goal) =>
-        filter.values.some((v) => v === goal.name || v === goal.id),
-      );
-      const unknown = filter.values.filter(
-        (v) => !goals.some((goal) => v === goal.name || v === goal.id),
-      );
+      const unknown = filter.values.filter((value) => !goals.some(named(value)));
       if (unknown.length > 0) {
         throw new StatsRequestError(
           `No goal of this site is called ${unknown.map((v) => `"${v}"`).join(', ')}.`,
         );
       }
-      return matched;
+      return goals.filter((goal) => filter.values.some((value) => named(value)(goal)));
     });
   }
 
@@ -589,25 +668,14 @@ export class StatsService {
     } else {
       // The denominator of a conversion rate: every visitor of the period under the filters
       // that are not about custom events or goals.
-      const base = new StatsQueryBuilder({
-        ...scope,
-        filters: scope.filters.filter(
-          (filter) => filter.kind === 'dimension' && filter.dimension.level !== 'event',
-        ),
-        goals: [],
-      });
-      const offset = query.params.length;
-      const total = base
-        .hits('p.visitor_id')
-        .replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
-      query.params.push(...base.params);
+      const total = this.totalVisitorsSql(query, scope);
       const notNull = propKey(dimension) === undefined ? '' : `AND ${value} IS NOT NULL`;
       sql = `SELECT value, visitors, events,
             CASE WHEN total > 0 THEN round(1000 * visitors::numeric / total) / 10 ELSE 0 END AS "conversionRate"
           FROM (SELECT value, count(DISTINCT visitor_id)::int AS visitors, count(*)::int AS events
                   FROM (${query.events(`${value} AS value, e.visitor_id`)} ${notNull}) ev ${search}
                  GROUP BY value) r,
-               (SELECT count(DISTINCT visitor_id) AS total FROM (${total}) t) d`;
+               (${total}) d`;
     }
     const direction = options.order === 'asc' ? 'ASC' : 'DESC';
     sql += ` ORDER BY "${options.sort}" ${direction}, value ASC NULLS FIRST`;

@@ -1,5 +1,6 @@
 import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { FilteredTrafficModule } from '../filtered-traffic/filtered-traffic.module.js';
+import { GeoIpModule } from '../geoip/geoip.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { ReferrerSourcesModule } from '../referrer-sources/referrer-sources.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -21,6 +22,7 @@ import { TrackingService } from './tracking.service.js';
     RateLimitModule,
     FilteredTrafficModule,
     ReferrerSourcesModule,
+    GeoIpModule,
   ],
   controllers: [TrackingController],
   providers: [

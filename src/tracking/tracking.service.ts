@@ -18,6 +18,7 @@ import {
   queryPrepared,
   type StatementStep,
 } from '../database/prepared-statement.js';
+import { GeoIpService } from '../geoip/geoip.service.js';
 import { ReferrerSources } from '../referrer-sources/referrer-sources.js';
 import { ASSIGNED_SESSIONS, SessionsService } from '../sessions/sessions.service.js';
 import { isHostAllowed } from '../sites/domains.js';
@@ -72,13 +73,16 @@ interface PreparedEvent {
   screenHeight: number | null;
   loadTimeMs: number | null;
   userAgent: ParsedUserAgent;
+  /** The anonymized address (`anonymizeIp`). */
   ip: string | null;
+  /** ISO 3166-1 alpha-2, from the full address; null when unknown. */
+  country: string | null;
 }
 
 /**
  * The ingestion core. Checks an event against its site, enriches it (user agent, URL parts,
- * anonymized IP, salted fingerprint hash) and hands it to a group-commit queue; `track` resolves
- * only after the transaction holding the event has committed.
+ * country, anonymized IP, salted fingerprint hash) and hands it to a group-commit queue; `track`
+ * resolves only after the transaction holding the event has committed.
  */
 @Injectable()
 export class TrackingService implements OnApplicationShutdown {
@@ -97,6 +101,7 @@ export class TrackingService implements OnApplicationShutdown {
     private readonly metrics: TrackingMetrics,
     private readonly referrerSpam: ReferrerSpamList,
     private readonly referrerSources: ReferrerSources,
+    private readonly geoIp: GeoIpService,
     @Inject(trackingConfig.KEY) config: ConfigType<typeof trackingConfig>,
   ) {
     this.ingest = buildIngestStatement(visitors, sessions);
@@ -225,7 +230,9 @@ export class TrackingService implements OnApplicationShutdown {
       screenHeight: event.screen_height ?? null,
       loadTimeMs: event.load_time_ms ?? null,
       userAgent,
+      // The country comes from the full address; only the anonymized one is kept.
       ip: anonymizeIp(request.ip),
+      country: this.geoIp.countryOf(request.ip),
     };
   }
 
@@ -312,6 +319,7 @@ export class TrackingService implements OnApplicationShutdown {
         column((e) => e.name),
         column((e) => e.props),
         column((e) => e.source),
+        column((e) => e.country),
       ],
       timeoutMs,
     );
@@ -342,12 +350,12 @@ function buildIngestStatement(
                              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
                              $12::text[], $13::text[], $14::text[], $15::text[], $16::int[], $17::int[],
                              $18::int[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],
-                             $24::inet[], $25::text[], $26::text[], $27::jsonb[], $28::text[])
+                             $24::inet[], $25::text[], $26::text[], $27::jsonb[], $28::text[], $29::text[])
           WITH ORDINALITY
           AS p(created_at, site_id, fingerprint_hash, event_id, url, hostname, path, title, referrer,
                referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
                screen_width, screen_height, load_time_ms, browser, browser_version, os, os_version,
-               device_type, ip_address, type, name, props, source, ord)`,
+               device_type, ip_address, type, name, props, source, country, ord)`,
     },
     {
       name: 'receipts',

@@ -273,13 +273,19 @@ export class StatsModel {
   }
 
   /** Points keyed by local bucket label (`YYYY-MM-DD` for days, `YYYY-MM-DDTHH:00` for hours). */
-  series(first: string, last: string, interval: 'day' | 'hour', filters: ModelFilter[]) {
+  series(
+    first: string,
+    last: string,
+    interval: 'day' | 'hour',
+    filters: ModelFilter[],
+    goals: ModelGoal[][] = [],
+  ) {
     const label = (instant: Date) => {
       const l = local(instant, this.timezone);
       return interval === 'day' ? l.date : `${l.date}T${l.hour}:00`;
     };
-    const hits = this.hits(first, last, filters);
-    const visits = this.visits(first, last, filters);
+    const hits = this.hits(first, last, filters, goals);
+    const visits = this.visits(first, last, filters, goals);
     const labels = new Set([
       ...hits.map((v) => label(v.created_at)),
       ...visits.map((s) => label(s.started_at)),
@@ -298,14 +304,20 @@ export class StatsModel {
   }
 
   /** Every row of a breakdown, keyed by value (`null` as the string "null"). */
-  breakdown(dimension: string, first: string, last: string, filters: ModelFilter[]) {
+  breakdown(
+    dimension: string,
+    first: string,
+    last: string,
+    filters: ModelFilter[],
+    goals: ModelGoal[][] = [],
+  ) {
     const level = levelOf(dimension);
     const out = new Map<string, Record<string, number | string | null>>();
     const key = (value: string | null) => (value === null ? 'null' : value);
     if (level === 'visit') {
       const value = VISIT_VALUE[dimension];
-      const hits = this.hits(first, last, filters);
-      const visits = this.visits(first, last, filters);
+      const hits = this.hits(first, last, filters, goals);
+      const visits = this.visits(first, last, filters, goals);
       const values = new Set<string | null>([
         ...hits.map((v) => value(this.sessionById.get(v.session_id)!)),
         ...visits.map(value),
@@ -325,7 +337,7 @@ export class StatsModel {
         });
       }
     } else if (level === 'page') {
-      const hits = this.hits(first, last, filters);
+      const hits = this.hits(first, last, filters, goals);
       for (const v of new Set(hits.map((h) => pageValue(dimension, h)))) {
         const rows = hits.filter((h) => pageValue(dimension, h) === v);
         out.set(key(v), {
@@ -336,7 +348,7 @@ export class StatsModel {
         });
       }
     } else {
-      const events = this.events(first, last, filters).filter(
+      const events = this.events(first, last, filters, goals).filter(
         (e) => eventValue(dimension, e) !== null,
       );
       const total = new Set(
@@ -358,5 +370,29 @@ export class StatsModel {
       }
     }
     return out;
+  }
+
+  /** Per goal: converted visitors, conversions and the conversion rate, as the goals route gives them. */
+  goalStats(first: string, last: string, filters: ModelFilter[], goals: ModelGoal[]) {
+    const total = new Set(
+      this.hits(
+        first,
+        last,
+        filters.filter((f) => levelOf(f.dimension) !== 'event'),
+      ).map((h) => h.visitor_id),
+    ).size;
+    return goals.map((goal) => {
+      const conversions: { visitor_id: string }[] =
+        goal.eventName !== null
+          ? this.events(first, last, filters).filter((e) => e.name === goal.eventName)
+          : this.hits(first, last, filters).filter((v) => wildcard(goal.pagePath!, v.path));
+      const visitors = new Set(conversions.map((c) => c.visitor_id)).size;
+      return {
+        name: goal.name,
+        visitors,
+        conversions: conversions.length,
+        conversionRate: total > 0 ? Math.round((1000 * visitors) / total) / 10 : 0,
+      };
+    });
   }
 }

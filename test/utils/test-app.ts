@@ -23,6 +23,8 @@ const TEST_ENV: Record<string, string> = {
   DATABASE_CONNECT_TIMEOUT_MS: '1000',
   // In-memory rate limits, whatever the developer's shell or .env says (empty means unset).
   REDIS_URL: '',
+  // The bundled country database, whatever the shell says.
+  GEOIP_DATABASE: '',
 };
 
 /**

@@ -351,3 +351,31 @@ export class FilteredTrafficDto {
   })
   totals!: FilteredTotalDto[];
 }
+
+class GoalStatsDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ example: 'Signup' })
+  name!: string;
+  @ApiProperty({ enum: ['event', 'page'] })
+  kind!: 'event' | 'page';
+  @ApiProperty({ type: String, nullable: true })
+  eventName!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '/thanks/*' })
+  pagePath!: string | null;
+  @ApiProperty({ description: 'Visitors who converted in the period.' })
+  visitors!: number;
+  @ApiProperty({ description: 'Matching custom events, or page views of a matching page.' })
+  conversions!: number;
+  @ApiProperty({
+    description: 'Converted visitors over all visitors of the period, percent, one decimal.',
+  })
+  conversionRate!: number;
+}
+
+export class GoalsStatsDto {
+  @ApiProperty({ type: PeriodViewDto })
+  period!: PeriodViewDto;
+  @ApiProperty({ type: [GoalStatsDto] })
+  goals!: GoalStatsDto[];
+}

@@ -58,6 +58,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const MAX_PROPS = 30;
 export const MAX_PROP_KEY = 64;
 export const MAX_PROP_VALUE = 256;
+/** The longest custom event name (`events.name`); event goals share it. */
+export const MAX_EVENT_NAME = 120;
 
 /** Why `props` is not a flat object of at most 30 short keys and short scalar values, or null. */
 function propsProblem(value: unknown): string | null {
@@ -116,7 +118,7 @@ function IsEventName(options?: ValidationOptions): PropertyDecorator {
         validate: (value: unknown, args?: ValidationArguments) => {
           const isEvent = (args?.object as TrackEventDto | undefined)?.type === 'event';
           if (!isEvent) return value === undefined;
-          return typeof value === 'string' && value.length >= 1 && value.length <= 120;
+          return typeof value === 'string' && value.length >= 1 && value.length <= MAX_EVENT_NAME;
         },
         defaultMessage: (args?: ValidationArguments) => {
           if ((args?.object as TrackEventDto | undefined)?.type !== 'event') {
@@ -124,7 +126,7 @@ function IsEventName(options?: ValidationOptions): PropertyDecorator {
           }
           return args?.value === undefined || args.value === null || args.value === ''
             ? 'name is required for custom events (type "event") and must not be empty or blank'
-            : 'name must be a string of 1 to 120 characters for an event';
+            : `name must be a string of 1 to ${MAX_EVENT_NAME} characters for an event`;
         },
       },
     },
@@ -242,7 +244,7 @@ export class TrackEventDto {
 
   @ApiPropertyOptional({
     minLength: 1,
-    maxLength: 120,
+    maxLength: MAX_EVENT_NAME,
     description: "The custom event's name: required for type `event`, refused on page views.",
   })
   @Transform(cleanTrimmed)
