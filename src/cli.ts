@@ -12,7 +12,7 @@ import { DomainError } from './common/domain-error.js';
 import { readEnvironment } from './config/environment.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
 import { SourceBackfill } from './referrer-sources/source-backfill.js';
-import { SitesService } from './sites/sites.service.js';
+import { RETENTION_MONTHS, SitesService } from './sites/sites.service.js';
 import { MEMBERSHIP_ROLES, type MembershipRole } from './users/entities/membership.entity.js';
 import { PasswordRefusedError, UsersService } from './users/users.service.js';
 import { isUuid } from './common/uuid.js';
@@ -29,6 +29,8 @@ Commands:
         --owner-email <email>      Also create the account's owner user.
         --timezone <zone>          The IANA time zone its days are counted in
                                    (e.g. Europe/Berlin; default UTC).
+        --retention-months <n>     Keep its raw traffic n months (1 to 1200), then delete it
+                                   (by default it is kept for ever).
   sites list [--json]
       Lists every site with its id.
   sites delete --id <site id>
@@ -72,6 +74,18 @@ class UsageError extends Error {}
 
 /** Input the services refused; the message says why, the usage would only hide it. */
 class RefusedError extends Error {}
+
+/** `--retention-months`: undefined (keep for ever) when left out. */
+function parseRetentionMonths(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const months = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!(months >= RETENTION_MONTHS.min && months <= RETENTION_MONTHS.max)) {
+    throw new UsageError(
+      `--retention-months must be a whole number of months between ${RETENTION_MONTHS.min} and ${RETENTION_MONTHS.max}; leave it out to keep the traffic for ever.`,
+    );
+  }
+  return months;
+}
 
 interface UserCreateOptions {
   email: string;
@@ -196,6 +210,7 @@ async function main(argv: string[]): Promise<void> {
       account: { type: 'string' },
       'owner-email': { type: 'string' },
       timezone: { type: 'string' },
+      'retention-months': { type: 'string' },
       id: { type: 'string' },
       email: { type: 'string' },
       role: { type: 'string' },
@@ -230,6 +245,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'sites create' && (!values.name || !values.domain)) {
     throw new UsageError('sites create needs --name and --domain.');
   }
+  const retentionMonths = parseRetentionMonths(values['retention-months']);
   if (command === 'sites delete' && !values.id) {
     throw new UsageError('sites delete needs --id (see the ids with: npm run cli -- sites list).');
   }
@@ -287,6 +303,7 @@ async function main(argv: string[]): Promise<void> {
         accountName: values.account,
         ownerEmail: values['owner-email'],
         timezone: values.timezone,
+        retentionMonths,
       });
       process.stdout.write(
         [
@@ -296,6 +313,9 @@ async function main(argv: string[]): Promise<void> {
             ? `Accepts events from: ${site.allowedDomains.join(', ')} (and their subdomains)`
             : 'Accepts events from any origin.',
           `Time zone: ${site.timezone}`,
+          site.retentionMonths === null
+            ? 'Keeps its traffic for ever.'
+            : `Keeps its traffic ${site.retentionMonths} months.`,
           '',
           'Paste this snippet into the <head> of every page of the site:',
           '',

@@ -376,6 +376,40 @@ describe('the command line (node dist/src/cli.js)', () => {
     });
   });
 
+  it('should store --retention-months and refuse a value outside 1 to 1200 with exit 2', async () => {
+    for (const value of ['0', '1201', 'x']) {
+      const refused = await cli(
+        'sites',
+        'create',
+        '--name',
+        'Kept',
+        '--domain',
+        'kept.example',
+        '--retention-months',
+        value,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--retention-months must be a whole number of months');
+    }
+    const created = await cli(
+      'sites',
+      'create',
+      '--name',
+      'Kept',
+      '--domain',
+      'kept.example',
+      '--retention-months',
+      '13',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Keeps its traffic 13 months.');
+    const id = /^Site id: (\S+)$/m.exec(created.stdout)![1];
+    const { rows } = await client.query('SELECT retention_months FROM sites WHERE id = $1', [id]);
+    expect(rows).toEqual([{ retention_months: 13 }]);
+    // Only the first site is left for the tests below.
+    await client.query('DELETE FROM sites WHERE id = $1', [id]);
+  });
+
   it('should exit 2 with the usage when sites create has no --domain, creating nothing', async () => {
     const result = await cli('sites', 'create', '--name', 'No Domain');
     expect(result.code).toBe(2);

@@ -139,6 +139,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
         domain: 'shop.example.com',
         allowedDomains: ['example.com', 'shop.example.org'],
         timezone: 'Europe/Berlin',
+        retentionMonths: null,
         isActive: true,
         createdAt: expect.any(String),
         snippet: {
@@ -194,6 +195,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
         domain: 'shop.example.com',
         allowedDomains: ['example.com', 'shop.example.org'],
         timezone: 'Europe/Berlin',
+        retentionMonths: null,
         isActive: true,
         createdAt: expect.any(String),
       });
@@ -520,7 +522,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
       );
       const schemas = res.body.components.schemas as Record<string, { properties: object }>;
       expect(Object.keys(schemas.UpdateSiteDto.properties).sort()).toEqual(
-        ['allowedDomains', 'domain', 'isActive', 'name', 'timezone'].sort(),
+        ['allowedDomains', 'domain', 'isActive', 'name', 'retentionMonths', 'timezone'].sort(),
       );
     });
   });

@@ -147,6 +147,9 @@ export class Environment {
   @IntegerVariable(1, 3650, 'days')
   EVENT_ID_RETENTION_DAYS = 30;
 
+  @IntegerVariable(1, 720, 'hours')
+  RETENTION_INTERVAL_HOURS = 24;
+
   /** Unset: the bundled country database; `off`: no look-ups; else the path of an .mmdb file. */
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))

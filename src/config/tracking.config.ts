@@ -13,6 +13,8 @@ export const trackingConfig = registerAs('tracking', () => {
     },
     siteCacheTtlMs: env.SITE_CACHE_TTL_SECONDS * 1000,
     eventIdRetentionMs: env.EVENT_ID_RETENTION_DAYS * 86_400_000,
+    /** How often the per-site retention job runs (after a first run a minute after start). */
+    retentionIntervalMs: env.RETENTION_INTERVAL_HOURS * 3_600_000,
     ingest: {
       maxBatchSize: env.INGEST_MAX_BATCH_SIZE,
       maxConcurrentBatches: env.INGEST_MAX_CONCURRENT_BATCHES,

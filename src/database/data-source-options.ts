@@ -33,6 +33,7 @@ import { PasswordResets1765195200000 } from '../../migrations/1765195200000-Pass
 import { SessionAttributes1765281600000 } from '../../migrations/1765281600000-SessionAttributes.js';
 import { Goals1765368000000 } from '../../migrations/1765368000000-Goals.js';
 import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-FilteredTraffic.js';
+import { SiteRetention1765627200000 } from '../../migrations/1765627200000-SiteRetention.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -73,6 +74,7 @@ export const MIGRATIONS = [
   SessionAttributes1765281600000,
   Goals1765368000000,
   FilteredTraffic1765454400000,
+  SiteRetention1765627200000,
 ];
 
 export interface DatabaseConnectionSettings {

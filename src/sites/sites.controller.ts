@@ -51,6 +51,7 @@ function toDto(site: SiteView): SiteDto {
     domain: site.domain,
     allowedDomains: site.allowedDomains,
     timezone: site.timezone,
+    retentionMonths: site.retentionMonths,
     isActive: site.isActive,
     createdAt: site.createdAt,
   };

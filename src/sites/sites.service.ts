@@ -33,6 +33,8 @@ export interface CreateSiteInput {
   allowedDomains?: string[];
   /** An IANA time zone; `UTC` when not given. */
   timezone?: string;
+  /** Months of raw traffic to keep; null or not given keeps it for ever. */
+  retentionMonths?: number | null;
   /** Makes this e-mail address an owner of the account (creating the user if missing), when given. */
   ownerEmail?: string;
 }
@@ -43,6 +45,8 @@ export interface UpdateSiteInput {
   domain?: string;
   allowedDomains?: string[];
   timezone?: string;
+  /** Null keeps the traffic for ever. */
+  retentionMonths?: number | null;
   isActive?: boolean;
 }
 
@@ -53,6 +57,7 @@ export interface SiteView {
   domain: string;
   allowedDomains: string[];
   timezone: string;
+  retentionMonths: number | null;
   isActive: boolean;
   createdAt: Date;
 }
@@ -82,14 +87,15 @@ interface SiteRow {
   domain: string;
   allowed_domains: string[];
   timezone: string;
+  retention_months: number | null;
   is_active: boolean;
   created_at: Date;
   account_id: string;
   account_name: string;
 }
 
-const SITE_COLUMNS = `s.id, s.name, s.domain, s.allowed_domains, s.timezone, s.is_active, s.created_at,
-  s.account_id, a.name AS account_name`;
+const SITE_COLUMNS = `s.id, s.name, s.domain, s.allowed_domains, s.timezone, s.retention_months,
+  s.is_active, s.created_at, s.account_id, a.name AS account_name`;
 
 function toSummary(row: SiteRow): SiteSummary {
   return {
@@ -98,6 +104,7 @@ function toSummary(row: SiteRow): SiteSummary {
     domain: row.domain,
     allowedDomains: row.allowed_domains,
     timezone: row.timezone,
+    retentionMonths: row.retention_months,
     isActive: row.is_active,
     createdAt: row.created_at,
     accountId: row.account_id,
@@ -134,6 +141,22 @@ function checkTimeZone(input: string): string {
     throw new DomainError(
       'invalid_site',
       `timezone "${input}" is not known; give ${TIME_ZONE_HINT}.`,
+    );
+  }
+  return input;
+}
+
+/** The range `CHK_sites_retention_months` allows: a month to a hundred years. */
+export const RETENTION_MONTHS = { min: 1, max: 1200 } as const;
+
+function checkRetentionMonths(input: number | null): number | null {
+  if (
+    input !== null &&
+    !(Number.isInteger(input) && input >= RETENTION_MONTHS.min && input <= RETENTION_MONTHS.max)
+  ) {
+    throw new DomainError(
+      'invalid_site',
+      `retentionMonths must be a whole number of months between ${RETENTION_MONTHS.min} and ${RETENTION_MONTHS.max}, or null to keep the traffic for ever.`,
     );
   }
   return input;
@@ -199,6 +222,7 @@ export class SitesService implements OnApplicationBootstrap {
     const domain = checkDomain(input.domain, 'domain');
     const allowedDomains = checkAllowedDomains(input.allowedDomains ?? []);
     const timezone = checkTimeZone(input.timezone ?? 'UTC');
+    const retentionMonths = checkRetentionMonths(input.retentionMonths ?? null);
     const site = await this.dataSource.transaction(async (em) => {
       let account: Account | null;
       if (input.accountId !== undefined) {
@@ -221,6 +245,7 @@ export class SitesService implements OnApplicationBootstrap {
           domain,
           allowedDomains,
           timezone,
+          retentionMonths,
           fingerprintSalt: randomBytes(32),
           isActive: true,
           deletedAt: null,
@@ -268,6 +293,9 @@ export class SitesService implements OnApplicationBootstrap {
       next.allowedDomains = checkAllowedDomains(input.allowedDomains);
     }
     if (input.timezone !== undefined) next.timezone = checkTimeZone(input.timezone);
+    if (input.retentionMonths !== undefined) {
+      next.retentionMonths = checkRetentionMonths(input.retentionMonths);
+    }
     if (input.isActive !== undefined) next.isActive = input.isActive;
 
     const changed = await this.dataSource.transaction(async (em) => {

@@ -1,7 +1,18 @@
 import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsString, MaxLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { IsPresent } from '../../common/validation.js';
 import { IsDomainName } from '../domains.js';
+import { RETENTION_MONTHS } from '../sites.service.js';
 import { IsTimeZone } from '../timezones.js';
 
 /** A field that may be left out, but not sent as null (null would mean nothing on a site). */
@@ -31,6 +42,31 @@ const TIMEZONE = {
   example: 'Europe/Berlin',
 };
 
+const RETENTION: ApiPropertyOptions = {
+  description:
+    'How many calendar months of raw traffic to keep: page views, custom events, visits and visitors older than that are deleted by a daily job (see `RETENTION_INTERVAL_HOURS`). Null keeps them for ever. Aggregated rollups, once there are any, are kept.',
+  type: 'integer',
+  nullable: true,
+  minimum: RETENTION_MONTHS.min,
+  maximum: RETENTION_MONTHS.max,
+  example: 13,
+};
+
+/** A whole number of months in range, or null (keep for ever); one message names the field. */
+function IsRetentionMonths(): PropertyDecorator {
+  const message = `retentionMonths must be a whole number of months between ${RETENTION_MONTHS.min} and ${RETENTION_MONTHS.max}, or null to keep the traffic for ever`;
+  return (target, key) => {
+    for (const decorator of [
+      ValidateIf((_object, value: unknown) => value !== undefined && value !== null),
+      IsInt({ message }),
+      Min(RETENTION_MONTHS.min, { message }),
+      Max(RETENTION_MONTHS.max, { message }),
+    ]) {
+      decorator(target, key);
+    }
+  };
+}
+
 export class CreateSiteDto {
   @ApiProperty(NAME)
   @IsPresent()
@@ -56,6 +92,10 @@ export class CreateSiteDto {
   @Omittable()
   @IsTimeZone()
   timezone?: string;
+
+  @ApiPropertyOptional({ ...RETENTION, default: null })
+  @IsRetentionMonths()
+  retentionMonths?: number | null;
 }
 
 export class UpdateSiteDto {
@@ -86,6 +126,13 @@ export class UpdateSiteDto {
   timezone?: string;
 
   @ApiPropertyOptional({
+    ...RETENTION,
+    description: `${RETENTION.description} Null sets it back to keeping them for ever; lowering it deletes the older traffic on the next run.`,
+  })
+  @IsRetentionMonths()
+  retentionMonths?: number | null;
+
+  @ApiPropertyOptional({
     description: 'False stops /track from accepting events for the site (404), keeping its data.',
   })
   @Omittable()
@@ -108,6 +155,9 @@ export class SiteDto {
 
   @ApiProperty(TIMEZONE)
   timezone!: string;
+
+  @ApiProperty(RETENTION)
+  retentionMonths!: number | null;
 
   @ApiProperty({ description: 'Whether /track accepts events for the site.' })
   isActive!: boolean;

@@ -20,6 +20,7 @@ import { Account } from '../../accounts/entities/account.entity.js';
 @Check('CHK_sites_fingerprint_salt_length', 'octet_length(fingerprint_salt) = 32')
 @Check('CHK_sites_allowed_domains_count', 'cardinality(allowed_domains) <= 100')
 @Check('CHK_sites_timezone_length', 'char_length(timezone) BETWEEN 1 AND 64')
+@Check('CHK_sites_retention_months', 'retention_months BETWEEN 1 AND 1200')
 export class Site {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_sites' })
   id!: string;
@@ -58,6 +59,13 @@ export class Site {
    */
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone!: string;
+
+  /**
+   * How many calendar months of raw traffic `RetentionJob` keeps (page views, custom events,
+   * visits and visitors older than that are deleted); null keeps it for ever.
+   */
+  @Column({ type: 'integer', nullable: true })
+  retentionMonths!: number | null;
 
   /**
    * Set when the site is deleted: from then on the API and `/track` treat it as gone, while
