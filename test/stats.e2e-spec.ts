@@ -503,6 +503,11 @@ describe('the stats API', () => {
     const live = await get('realtime').expect(200);
     expect(live.body.visitors).toBe(res.body.visitors + 1);
     expect(live.body.pages).toContainEqual({ value: '/live', visitors: 1 });
+    // The realtime period: the last 30 minutes, minute by minute, in the site's timezone.
+    const minutes = await get('timeseries', { period: 'realtime' }).expect(200);
+    expect(minutes.body.interval).toBe('minute');
+    expect(minutes.body.points).toHaveLength(30);
+    expect(minutes.body.points.at(-1)).toMatchObject({ date: '2026-11-04T15:00', pageviews: 1 });
     clock.advance(5 * 60_000 + 1000);
     const later = await get('realtime').expect(200);
     expect(later.body.pages).not.toContainEqual({ value: '/live', visitors: 1 });

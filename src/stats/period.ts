@@ -45,6 +45,11 @@ export interface LocalRange {
 export interface ResolvedPeriod {
   name: PeriodName;
   range: LocalRange;
+  /**
+   * For `realtime`: the instants themselves (a local time is ambiguous in the hour that repeats
+   * when clocks go back, and realtime is about the last minutes, not about calendar days).
+   */
+  instants?: { from: Date; to: Date };
   /** The range to compare with, if any. */
   comparison: LocalRange | null;
   /** The bucket size of a timeseries when the caller gives none. */
@@ -174,6 +179,7 @@ export function resolvePeriod(
           firstDate: from.date,
           lastDate: to.date,
         },
+        instants: { from: start, to: end },
         comparison: null,
         defaultInterval: 'minute',
       };

@@ -535,7 +535,9 @@ export class StatsService {
     }
     const [goals, bounds] = await Promise.all([
       this.goalsOf(siteId, filters),
-      this.instants(site.timezone, period.range, period.comparison),
+      period.instants
+        ? Promise.resolve({ range: period.instants, comparison: null })
+        : this.instants(site.timezone, period.range, period.comparison),
     ]);
     return {
       period,
