@@ -24,6 +24,7 @@ describe('readEnvironment', () => {
       INGEST_TIMEOUT_MS: 5000,
       HEALTH_TIMEOUT_MS: 1500,
       STATS_QUERY_TIMEOUT_MS: 30000,
+      STATS_MAX_CONCURRENT_QUERIES: 4,
       EMBEDDED_POSTGRES_DIR: './data/postgres',
       EMBEDDED_POSTGRES_PORT: 54329,
       TRUST_PROXY: 'false',

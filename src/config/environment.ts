@@ -110,6 +110,9 @@ export class Environment {
   @IntegerVariable(100, 600000, 'milliseconds')
   STATS_QUERY_TIMEOUT_MS = 30000;
 
+  @IntegerVariable(1, 64)
+  STATS_MAX_CONCURRENT_QUERIES = 4;
+
   @IsOptional()
   @IsString()
   EMBEDDED_POSTGRES_DIR = './data/postgres';

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { Semaphore, SemaphoreFullError, SemaphoreTimeoutError } from '../common/semaphore.js';
 import {
   type FilteredTrafficCounts,
   FilteredTrafficService,
@@ -200,6 +201,9 @@ interface Prepared {
 @Injectable()
 export class StatsService {
   private readonly timeoutMs: number;
+  private readonly logger = new Logger(StatsService.name);
+  /** Bounds the pool connections stats hold, whatever the number of dashboards open. */
+  private readonly connections: Semaphore;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -209,6 +213,12 @@ export class StatsService {
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
     this.timeoutMs = config.queryTimeoutMs;
+    this.connections = new Semaphore(config.maxConcurrentQueries, 1000, config.queryTimeoutMs);
+    if (config.maxConcurrentQueries + config.ingestConnections >= config.poolSize) {
+      this.logger.warn(
+        `STATS_MAX_CONCURRENT_QUERIES (${config.maxConcurrentQueries}) + INGEST_MAX_CONCURRENT_BATCHES (${config.ingestConnections}) leave no connection of DATABASE_POOL_SIZE (${config.poolSize}) for the rest: busy dashboards can slow ingestion down. Raise DATABASE_POOL_SIZE or lower STATS_MAX_CONCURRENT_QUERIES.`,
+      );
+    }
   }
 
   async summary(siteId: string, request: StatsRequest): Promise<SummaryResult> {
@@ -364,7 +374,7 @@ export class StatsService {
    */
   async goals(siteId: string, request: StatsRequest): Promise<GoalsResult> {
     const prepared = await this.prepare(siteId, request);
-    const goals = await this.goalsService.list(siteId);
+    const goals = await this.slot(() => this.goalsService.list(siteId));
     const scope = this.scope(siteId, prepared, prepared.range);
     const query = new StatsQueryBuilder(scope);
     const parts = goals.map((goal, index) => {
@@ -508,7 +518,7 @@ export class StatsService {
   private async goalsOf(siteId: string, filters: Filter[]): Promise<GoalDefinition[][]> {
     const goalFilters = filters.filter((filter): filter is GoalFilter => filter.kind === 'goal');
     if (goalFilters.length === 0) return [];
-    const goals = await this.goalsService.list(siteId);
+    const goals = await this.slot(() => this.goalsService.list(siteId));
     const named = (value: string) => (goal: GoalView) => value === goal.name || value === goal.id;
     return goalFilters.map((filter) => {
       const unknown = filter.values.filter((value) => !goals.some(named(value)));
@@ -707,7 +717,25 @@ export class StatsService {
     });
   }
 
-  private async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.slot(() => this.inTransaction(work));
+  }
+
+  /** Runs `work`, which holds one pool connection, in one of the stats' connection slots. */
+  private async slot<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.connections.run(work);
+    } catch (error) {
+      if (error instanceof SemaphoreFullError || error instanceof SemaphoreTimeoutError) {
+        throw new ServiceUnavailableException(
+          'The stats are busy answering other requests; retry in a few seconds.',
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await poolOf(this.dataSource).connect();
     let failed: Error | undefined;
     try {

@@ -1,0 +1,73 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { GoalsService } from '../src/goals/goals.service.js';
+import { signedInUser, type SignedInUser } from './utils/auth.js';
+import { CHROME_UA, countRows, makeEvent, makeSite } from './utils/factories.js';
+import { createTestApp, dataSourceOf } from './utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
+
+/**
+ * Dashboards must never take the database connections ingestion needs: stats queries hold at most
+ * STATS_MAX_CONCURRENT_QUERIES of the pool, however many are asked for and however slow they are.
+ */
+describe('stats under load', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let dataSource: DataSource;
+  let siteId: string;
+  let viewer: SignedInUser;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createTestApp({
+      databaseUrl: db.url,
+      env: {
+        DATABASE_POOL_SIZE: '4',
+        STATS_MAX_CONCURRENT_QUERIES: '1',
+        INGEST_TIMEOUT_MS: '2000',
+      },
+    });
+    dataSource = dataSourceOf(app);
+    const site = await makeSite(dataSource);
+    siteId = site.id;
+    viewer = await signedInUser(app, { accountId: site.accountId, role: 'viewer' });
+    await app.get(GoalsService).create(siteId, { eventName: 'Signup' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('should keep storing events while many stats queries are stuck in the database', async () => {
+    // Another session locks a table only the stats read: every stats query that reaches it
+    // waits, holding its connection, until the lock is released.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE goals IN ACCESS EXCLUSIVE MODE');
+    const stuck = Array.from({ length: 8 }, () =>
+      request(app.getHttpServer())
+        .get(`/api/sites/${siteId}/stats/summary`)
+        .query({ filter: 'goal:is:Signup' })
+        .set('Cookie', viewer.cookie),
+    ).map((req) => req.then((res) => res.status));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // The pool has 4 connections; without the bound the 8 dashboards would hold them all.
+    for (let i = 0; i < 5; i += 1) {
+      await request(app.getHttpServer())
+        .post('/track')
+        .set('User-Agent', CHROME_UA)
+        .send(makeEvent(siteId))
+        .expect(202);
+    }
+    expect((await countRows(dataSource, siteId)).pageViews).toBe(5);
+
+    await locker.query('ROLLBACK');
+    await locker.end();
+    expect(await Promise.all(stuck)).toEqual(Array(8).fill(200));
+  });
+});
