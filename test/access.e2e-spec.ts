@@ -290,8 +290,17 @@ describe('access: one account never reaches another', () => {
       createdBy: null,
     });
     const scoped = routes.filter((route) => route.rule && 'role' in route.rule);
-    // The sites, members, invitations, keys and audit log of an account: not a vacuous check.
-    expect(scoped.length).toBeGreaterThanOrEqual(19);
+    // The sites, members, invitations, keys and audit log of an account, and a site's goals and
+    // stats: not a vacuous check.
+    expect(scoped.length).toBeGreaterThanOrEqual(30);
+    for (const path of [
+      'stats/summary',
+      'stats/breakdown/:dimension',
+      'stats/export/:kind',
+      'goals',
+    ]) {
+      expect(scoped.map((route) => route.path)).toContain(`/api/sites/:siteId/${path}`);
+    }
     for (const credentials of [{ cookie: stranger.cookie }, { apiKey: key }]) {
       const answers: string[] = [];
       for (const route of scoped) {
