@@ -70,4 +70,26 @@ describe('stats under load', () => {
     await locker.end();
     expect(await Promise.all(stuck)).toEqual(Array(8).fill(200));
   });
+
+  it('should answer a stats query slower than ingestion may be (INGEST_TIMEOUT_MS), and stay up', async () => {
+    // The pool's connections are bounded for ingestion (2 s here, per statement and on
+    // PostgreSQL 17+ per transaction); a stats query waits 3 s on a lock and must still answer.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
+    const started = Date.now();
+    const summary = request(app.getHttpServer())
+      .get(`/api/sites/${siteId}/stats/summary`)
+      .set('Cookie', viewer.cookie)
+      .then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await locker.query('ROLLBACK');
+    await locker.end();
+    const res = await summary;
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(res.body.metrics.pageviews).toBe(5);
+    await request(app.getHttpServer()).get('/health').expect(200);
+  });
 });

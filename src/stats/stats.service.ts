@@ -735,12 +735,32 @@ export class StatsService {
     }
   }
 
+  /**
+   * One read-only transaction on a connection of its own. The pool's connections carry
+   * ingestion's bounds (`statement_timeout`, and on PostgreSQL 17+ `transaction_timeout`, both
+   * INGEST_TIMEOUT_MS); a stats transaction takes STATS_QUERY_TIMEOUT_MS per statement instead,
+   * and no bound on the whole transaction, which an export streams through for as long as its
+   * client reads (each FETCH is bounded, and a client that stops reading is cut by
+   * `idle_in_transaction_session_timeout`).
+   */
   private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await poolOf(this.dataSource).connect();
+    // A connection the server ends while it is checked out (a timeout, a restart) emits 'error'
+    // on the client, which would end the process unheard: the query in flight fails anyway.
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     let failed: Error | undefined;
     try {
       await client.query('BEGIN READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${Math.floor(this.timeoutMs)}`);
+      await client.query(
+        `SELECT set_config('statement_timeout', $1, true),
+                CASE WHEN current_setting('transaction_timeout', true) IS NOT NULL
+                     THEN set_config('transaction_timeout', '0', true) END`,
+        [String(Math.floor(this.timeoutMs))],
+      );
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -749,8 +769,9 @@ export class StatsService {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.removeListener('error', onError);
       // A connection whose query failed midway is not worth keeping.
-      client.release(failed && !(failed instanceof StatsRequestError) ? failed : undefined);
+      client.release(broken ?? failed);
     }
   }
 }
