@@ -129,6 +129,11 @@ function startServer(databaseUrl: string): ChildProcess {
       LOG_LEVEL: 'warn',
       CREATE_DEMO_SITE: 'false',
       STATS_QUERY_TIMEOUT_MS: String(TIMEOUT_MS),
+      // The pool's connections carry transaction_timeout = INGEST_TIMEOUT_MS (PostgreSQL 17+),
+      // which the stats transactions do not lift: at the default 5 s, a slower stats query loses
+      // its connection and the server exits ("Connection terminated unexpectedly"). No ingestion
+      // runs here, so it is raised to the stats timeout (at most its limit, 60 s).
+      INGEST_TIMEOUT_MS: String(Math.min(TIMEOUT_MS, 60_000)),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -327,6 +332,9 @@ class Budget {
   }
 }
 
+/** The spawned server: a request it cannot answer because it has exited ends the benchmark. */
+let server: ChildProcess | undefined;
+
 async function request(
   base: string,
   key: string,
@@ -347,10 +355,16 @@ async function request(
     const body = await res.text();
     const ms = performance.now() - started;
     if (res.status !== 200) {
-      return { failed: ms >= TIMEOUT_MS ? 'timeout' : `HTTP ${res.status}: ${body.slice(0, 200)}` };
+      if (ms >= TIMEOUT_MS) return { failed: 'timeout' };
+      // Anything but a timeout means the benchmark itself is wrong: a bad request, say.
+      process.exitCode = 1;
+      return { failed: `HTTP ${res.status}: ${body.slice(0, 200)}` };
     }
     return { ms };
   } catch (error) {
+    if (server && server.exitCode !== null) {
+      throw new Error(`The server exited (${server.exitCode}).`, { cause: error });
+    }
     return {
       failed: error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : String(error),
     };
@@ -487,12 +501,13 @@ async function main(): Promise<void> {
     log('PostgreSQL from DATABASE_URL (the generated data is kept there)');
   }
   const url = databaseUrl;
-  const server = startServer(url); // migrates the database at boot
+  const app = startServer(url); // migrates the database at boot
+  server = app;
   // Should this process die early (Ctrl-C, a closed pipe), the server does not outlive it.
-  process.once('exit', () => server.kill('SIGTERM'));
+  process.once('exit', () => app.kill('SIGTERM'));
   let apiKeyId: string | undefined;
   try {
-    await waitForHttp(`http://127.0.0.1:${APP_PORT}/health`, server);
+    await waitForHttp(`http://127.0.0.1:${APP_PORT}/health`, app);
     const siteId = await withClient(url, async (client) => {
       const found = await existingSite(client);
       if (found) {
@@ -528,7 +543,7 @@ async function main(): Promise<void> {
         client.query(`DELETE FROM api_keys WHERE id = $1`, [id]),
       ).catch(() => undefined);
     }
-    await stopServer(server);
+    await stopServer(app);
     await embedded?.stop();
     if (throwAway) await rm(throwAway, { recursive: true, force: true });
   }
