@@ -430,6 +430,10 @@ async function measure(base: string, key: string, budget: Budget): Promise<Dashb
       log(`  ${'query'.padEnd(22)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  failures`);
       const failures = new Map<string, string>();
       for (const kind of KINDS) {
+        if (budget.spent) {
+          log(`  ${kind.name.padEnd(22)} skipped: BENCH_STATS_BUDGET_MINUTES is spent`);
+          continue;
+        }
         const warmUp = await request(base, key, kind, period, set.filters);
         const samples: Sample[] = [];
         // A kind that fails (say, times out) on its warm-up is not repeated.
