@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { FilteredTrafficService } from '../src/filtered-traffic/filtered-traffic.service.js';
 import { GoalsService } from '../src/goals/goals.service.js';
+import { RollupJob } from '../src/stats/rollups/rollup-job.js';
 import { signedInUser, type SignedInUser } from './utils/auth.js';
 import { CHROME_UA, IPHONE_UA, makeSite } from './utils/factories.js';
 import { FakeClock } from './utils/fake-clock.js';
@@ -147,7 +148,14 @@ function traffic(siteId: string): Hit[] {
   return hits.sort((a, b) => a.at - b.at);
 }
 
-describe('the stats API', () => {
+/**
+ * Every check runs twice: on the raw tables (rollups off), and with rollups on after the rollup
+ * job has computed every day, so the rollups must give the same numbers.
+ */
+describe.each([
+  { reading: 'raw rows', rollups: false },
+  { reading: 'rollups', rollups: true },
+])('the stats API, reading $reading', ({ rollups }) => {
   let db: TestDatabase;
   let app: NestExpressApplication;
   let dataSource: DataSource;
@@ -168,7 +176,12 @@ describe('the stats API', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     clock = new FakeClock(Date.parse('2026-10-20T00:00:00Z'));
-    app = await createTestApp({ databaseUrl: db.url, clock, env: { TRUST_PROXY: '1' } });
+    app = await createTestApp({
+      databaseUrl: db.url,
+      clock,
+      // With rollups on, the job runs only when the test says (its interval is an hour).
+      env: { LOG_LEVEL: 'error', TRUST_PROXY: '1', STATS_ROLLUP_INTERVAL_SECONDS: rollups ? '3600' : '0' },
+    });
     dataSource = dataSourceOf(app);
     const site = await makeSite(dataSource, { timezone: TIMEZONE });
     siteId = site.id;
@@ -184,6 +197,11 @@ describe('the stats API', () => {
       expect([202, 204]).toContain(res.status);
     }
     moveTo(Date.parse('2026-11-04T20:00:00Z'));
+    if (rollups) {
+      const run = await app.get(RollupJob).run();
+      // Every day from the first page view (2026-10-26 in New York) to today, 2026-11-04.
+      expect(run).toEqual({ ran: true, days: 10, missingLeft: 0 });
+    }
     viewer = await signedInUser(app, { accountId: site.accountId, role: 'viewer' });
 
     rows = {

@@ -113,6 +113,9 @@ export class Environment {
   @IntegerVariable(1, 64)
   STATS_MAX_CONCURRENT_QUERIES = 4;
 
+  @IntegerVariable(0, 3600, 'seconds')
+  STATS_ROLLUP_INTERVAL_SECONDS = 60;
+
   @IsOptional()
   @IsString()
   EMBEDDED_POSTGRES_DIR = './data/postgres';

@@ -10,6 +10,9 @@ import { PasswordReset } from '../auth-flows/entities/password-reset.entity.js';
 import { Session } from '../sessions/entities/session.entity.js';
 import { Goal } from '../goals/entities/goal.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
+import { StatsDay } from '../stats/rollups/entities/stats-day.entity.js';
+import { StatsDayValue } from '../stats/rollups/entities/stats-day-value.entity.js';
+import { StatsHour } from '../stats/rollups/entities/stats-hour.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
 import { PageView } from '../tracking/entities/page-view.entity.js';
 import { ReceivedEvent } from '../tracking/entities/received-event.entity.js';
@@ -34,6 +37,7 @@ import { SessionAttributes1765281600000 } from '../../migrations/1765281600000-S
 import { Goals1765368000000 } from '../../migrations/1765368000000-Goals.js';
 import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-FilteredTraffic.js';
 import { SiteRetention1765627200000 } from '../../migrations/1765627200000-SiteRetention.js';
+import { StatsRollups1765713600000 } from '../../migrations/1765713600000-StatsRollups.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -53,6 +57,9 @@ export const ENTITIES = [
   ReceivedEvent,
   AuditEntry,
   FilteredTraffic,
+  StatsDay,
+  StatsHour,
+  StatsDayValue,
 ];
 
 /** Listed, not globbed: the same list works compiled, under Vitest and for the TypeORM CLI. */
@@ -75,6 +82,7 @@ export const MIGRATIONS = [
   Goals1765368000000,
   FilteredTraffic1765454400000,
   SiteRetention1765627200000,
+  StatsRollups1765713600000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -14,6 +14,7 @@ import { queryWithin } from '../database/bounded-query.js';
 import { UsersService } from '../users/users.service.js';
 import { normalizeDomain } from './domains.js';
 import { Site } from './entities/site.entity.js';
+import { FORGET_SITE, SITE_XACT_LOCK } from '../stats/rollups/rollup-sql.js';
 import { isTimeZone, TIME_ZONE_HINT } from './timezones.js';
 
 /** What the tracking hot path needs to know about a site. */
@@ -314,6 +315,12 @@ export class SitesService implements OnApplicationBootstrap {
           { id: siteId },
           Object.fromEntries(fields.map((field) => [field, next[field]])),
         );
+      }
+      if (fields.includes('timezone')) {
+        // The stats rollups count days in the old timezone: they go, the stats read raw rows
+        // until the rollup job has recomputed them.
+        await em.query(SITE_XACT_LOCK, [siteId]);
+        for (const sql of FORGET_SITE) await em.query(sql, [siteId]);
       }
       return fields;
     });

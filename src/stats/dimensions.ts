@@ -30,7 +30,8 @@ function visit(name: string, sql: string, description: string, wildcards = false
   return { name, level: 'visit', sql, wildcards, description };
 }
 
-const FIXED: Dimension[] = [
+/** Every dimension but `prop.<key>`, which the rollups keep too. */
+export const FIXED_DIMENSIONS: Dimension[] = [
   { name: 'page', level: 'page', sql: 'p.path', wildcards: true, description: 'The page path.' },
   {
     name: 'hostname',
@@ -72,7 +73,7 @@ const FIXED: Dimension[] = [
   },
 ];
 
-const BY_NAME = new Map(FIXED.map((dimension) => [dimension.name, dimension]));
+const BY_NAME = new Map(FIXED_DIMENSIONS.map((dimension) => [dimension.name, dimension]));
 
 /** `prop.<key>`: a custom event property; the key may hold any character but `:`. */
 export const PROP_PREFIX = 'prop.';

@@ -20,6 +20,8 @@ export interface QueryScope {
   filters: Filter[];
   /** The definitions behind each goal filter, in the order of `filters`' goal filters. */
   goals: GoalDefinition[][];
+  /** The local dates `[from, to)` spans, first and last; absent for a span of instants (realtime). */
+  days?: { first: string; last: string };
 }
 
 /**
@@ -33,21 +35,36 @@ export interface QueryScope {
  */
 export class StatsQueryBuilder {
   readonly params: unknown[] = [];
-  private readonly site: string;
-  private readonly from: string;
-  private readonly to: string;
-  private timezoneParam: string | undefined;
+  /** The parameters of the scope, each bound on first use (an unused one has no type). */
+  private readonly bound = new Map<'site' | 'from' | 'to' | 'timezone', string>();
 
-  constructor(private readonly scope: QueryScope) {
-    this.site = this.param(scope.siteId);
-    this.from = this.param(scope.from);
-    this.to = this.param(scope.to);
+  constructor(private readonly scope: QueryScope) {}
+
+  private bind(name: 'site' | 'from' | 'to' | 'timezone', value: unknown): string {
+    let param = this.bound.get(name);
+    if (param === undefined) {
+      param = this.param(value);
+      this.bound.set(name, param);
+    }
+    return param;
   }
 
-  /** The site's timezone as a parameter, bound on first use (an unused one has no type). */
+  /** The site's id as a parameter. */
+  get site(): string {
+    return this.bind('site', this.scope.siteId);
+  }
+
+  private get from(): string {
+    return this.bind('from', this.scope.from);
+  }
+
+  private get to(): string {
+    return this.bind('to', this.scope.to);
+  }
+
+  /** The site's timezone as a parameter. */
   get timezone(): string {
-    this.timezoneParam ??= this.param(this.scope.timezone);
-    return this.timezoneParam;
+    return this.bind('timezone', this.scope.timezone);
   }
 
   param(value: unknown): string {
@@ -73,7 +90,11 @@ export class StatsQueryBuilder {
 
   /** One filter's condition, with SQL NULL (`(none)`) handled as a value of its own. */
   private condition(filter: DimensionFilter, alias?: string): string {
-    const value = this.valueSql(filter.dimension, alias);
+    return this.conditionOn(filter, this.valueSql(filter.dimension, alias));
+  }
+
+  /** One filter's condition on `value`, an SQL expression of the filter dimension's value. */
+  conditionOn(filter: DimensionFilter, value: string): string {
     const given = filter.values.filter((v): v is string => v !== null);
     const none = given.length < filter.values.length;
     let match: string | undefined;

@@ -13,7 +13,13 @@ import { poolOf } from '../database/bounded-query.js';
 import { toLikePattern } from '../goals/goal-match.js';
 import { type GoalView, GoalsService } from '../goals/goals.service.js';
 import { type Dimension, dimensionNamed, DIMENSION_NAMES, propKey } from './dimensions.js';
-import { type Filter, FilterError, type GoalFilter, parseFilters } from './filters.js';
+import {
+  type DimensionFilter,
+  type Filter,
+  FilterError,
+  type GoalFilter,
+  parseFilters,
+} from './filters.js';
 import {
   checkInterval,
   type Comparison,
@@ -24,6 +30,16 @@ import {
   type ResolvedPeriod,
   resolvePeriod,
 } from './period.js';
+import {
+  COVERAGE_SQL,
+  ROLLUP_SUMS,
+  type RollupSums,
+  rollupFilter,
+  rollupSeriesSql,
+  rollupSource,
+  rollupValues,
+  visitorsOf,
+} from './rollups/rollup-queries.js';
 import { type GoalDefinition, type QueryScope, StatsQueryBuilder } from './stats-query.js';
 
 /** What every stats read is asked with. */
@@ -201,6 +217,8 @@ interface Prepared {
 @Injectable()
 export class StatsService {
   private readonly timeoutMs: number;
+  /** Whether to read rollups where they answer (`STATS_ROLLUP_INTERVAL_SECONDS` > 0). */
+  private readonly rollupsOn: boolean;
   private readonly logger = new Logger(StatsService.name);
   /** Bounds the pool connections stats hold, whatever the number of dashboards open. */
   private readonly connections: Semaphore;
@@ -213,6 +231,7 @@ export class StatsService {
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
     this.timeoutMs = config.queryTimeoutMs;
+    this.rollupsOn = config.rollupIntervalMs > 0;
     this.connections = new Semaphore(config.maxConcurrentQueries, 1000, config.queryTimeoutMs);
     if (config.maxConcurrentQueries + config.ingestConnections >= config.poolSize) {
       this.logger.warn(
@@ -224,9 +243,9 @@ export class StatsService {
   async summary(siteId: string, request: StatsRequest): Promise<SummaryResult> {
     const prepared = await this.prepare(siteId, request);
     const [current, previous] = await Promise.all([
-      this.totals(this.scope(siteId, prepared, prepared.range)),
+      this.totals(this.scope(siteId, prepared)),
       prepared.comparison
-        ? this.totals(this.scope(siteId, prepared, prepared.comparison))
+        ? this.totals(this.scope(siteId, prepared, 'comparison'))
         : Promise.resolve(undefined),
     ]);
     return {
@@ -249,9 +268,9 @@ export class StatsService {
       throw new StatsRequestError((error as Error).message);
     }
     const [points, previous] = await Promise.all([
-      this.series(this.scope(siteId, prepared, prepared.range), interval),
+      this.series(this.scope(siteId, prepared), interval),
       prepared.comparison
-        ? this.series(this.scope(siteId, prepared, prepared.comparison), interval)
+        ? this.series(this.scope(siteId, prepared, 'comparison'), interval)
         : Promise.resolve(undefined),
     ]);
     const comparison = this.comparisonView(prepared);
@@ -267,17 +286,23 @@ export class StatsService {
     const dimension = this.dimension(request.dimension);
     const prepared = await this.prepare(siteId, request);
     const sort = this.sortOf(dimension, request.sort);
-    const scope = this.scope(siteId, prepared, prepared.range);
-    const { sql, params } = this.breakdownSql(scope, dimension, {
-      sort,
-      order: request.order,
-      search: request.search,
-      limit: request.limit + 1,
-      offset: (request.page - 1) * request.limit,
-    });
-    const rows = (await this.read<Record<string, unknown>>(sql, params)).map((row) =>
-      toRow(dimension, row),
-    );
+    const scope = this.scope(siteId, prepared);
+    const offset = (request.page - 1) * request.limit;
+    let rows = await this.rollupBreakdown(scope, dimension, sort, request);
+    if (rows) {
+      rows = rows.slice(offset, offset + request.limit + 1);
+    } else {
+      const { sql, params } = this.breakdownSql(scope, dimension, {
+        sort,
+        order: request.order,
+        search: request.search,
+        limit: request.limit + 1,
+        offset,
+      });
+      rows = (await this.read<Record<string, unknown>>(sql, params)).map((row) =>
+        toRow(dimension, row),
+      );
+    }
     return {
       period: prepared.view,
       dimension: dimension.name,
@@ -302,7 +327,7 @@ export class StatsService {
   ): Promise<void> {
     const dimension = this.dimension(request.dimension);
     const prepared = await this.prepare(siteId, request);
-    const scope = this.scope(siteId, prepared, prepared.range);
+    const scope = this.scope(siteId, prepared);
     const { sql, params } = this.breakdownSql(scope, dimension, {
       sort: this.sortOf(dimension, request.sort),
       order: request.order,
@@ -328,7 +353,7 @@ export class StatsService {
     onRows: (rows: Record<string, unknown>[]) => Promise<boolean>,
   ): Promise<void> {
     const prepared = await this.prepare(siteId, request);
-    const query = new StatsQueryBuilder(this.scope(siteId, prepared, prepared.range));
+    const query = new StatsQueryBuilder(this.scope(siteId, prepared));
     const tz = query.timezone;
     const visit = `s.entry_path AS entry_page, s.source, s.referrer, s.utm_source, s.utm_medium,
       s.utm_campaign, s.utm_term, s.utm_content, s.browser, s.browser_version, s.os, s.os_version,
@@ -375,7 +400,7 @@ export class StatsService {
   async goals(siteId: string, request: StatsRequest): Promise<GoalsResult> {
     const prepared = await this.prepare(siteId, request);
     const goals = await this.slot(() => this.goalsService.list(siteId));
-    const scope = this.scope(siteId, prepared, prepared.range);
+    const scope = this.scope(siteId, prepared);
     const query = new StatsQueryBuilder(scope);
     const parts = goals.map((goal, index) => {
       const converted =
@@ -595,7 +620,13 @@ export class StatsService {
     };
   }
 
-  private scope(siteId: string, prepared: Prepared, span: { from: Date; to: Date }): QueryScope {
+  private scope(
+    siteId: string,
+    prepared: Prepared,
+    which: 'range' | 'comparison' = 'range',
+  ): QueryScope {
+    const span = which === 'range' ? prepared.range : prepared.comparison!;
+    const local = which === 'range' ? prepared.period.range : prepared.period.comparison;
     return {
       siteId,
       from: span.from,
@@ -603,10 +634,25 @@ export class StatsService {
       timezone: prepared.view.timezone,
       filters: prepared.filters,
       goals: prepared.goals,
+      // Realtime is a span of instants, not of whole local days.
+      days:
+        prepared.period.instants || !local
+          ? undefined
+          : { first: local.firstDate, last: local.lastDate },
     };
   }
 
+
   private async totals(scope: QueryScope): Promise<Totals> {
+    const filter = await this.rollupFilterOf(scope);
+    if (filter !== undefined) {
+      const query = new StatsQueryBuilder(scope);
+      const [row] = await this.read<RollupSums>(
+        `SELECT ${ROLLUP_SUMS} FROM (${rollupSource(query, scope, filter)}) r`,
+        query.params,
+      );
+      return fromRollup(row);
+    }
     const query = new StatsQueryBuilder(scope);
     const sql = `WITH hits AS (${query.hits('p.visitor_id')}),
         visits AS (${query.visits('s.page_view_count, s.started_at, s.last_activity_at')})
@@ -619,6 +665,16 @@ export class StatsService {
   }
 
   private async series(scope: QueryScope, interval: Interval): Promise<TimeseriesPoint[]> {
+    // Hours come from rollups without a filter only; minutes (realtime) always from raw rows.
+    const filter = interval === 'minute' ? undefined : await this.rollupFilterOf(scope);
+    if (filter !== undefined && !(interval === 'hour' && filter !== null)) {
+      const query = new StatsQueryBuilder(scope);
+      const rows = await this.read<RollupSums & { date: string }>(
+        rollupSeriesSql(query, scope, filter, interval),
+        query.params,
+      );
+      return rows.map((row) => ({ date: row.date, ...toMetrics(fromRollup(row)) }));
+    }
     const query = new StatsQueryBuilder(scope);
     const format =
       interval === 'hour' || interval === 'minute' ? 'YYYY-MM-DD"T"HH24:MI' : 'YYYY-MM-DD';
@@ -655,7 +711,7 @@ export class StatsService {
     const search =
       options.search === undefined || options.search === ''
         ? ''
-        : `WHERE value ILIKE ${query.param(`%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`;
+        : `WHERE value ILIKE ${query.param(`%${escapeLike(options.search)}%`)}`;
     let sql: string;
     if (dimension.level === 'visit') {
       sql = `SELECT value, sum(visitors)::int AS visitors, sum(visits)::int AS visits,
@@ -673,9 +729,10 @@ export class StatsService {
              GROUP BY value
           ) u GROUP BY value`;
     } else if (dimension.level === 'page') {
+      // A visit counts once per local day it viewed the value, as the daily rollups count it.
       sql = `SELECT value, count(DISTINCT visitor_id)::int AS visitors,
-            count(DISTINCT session_id)::int AS visits, count(*)::int AS pageviews
-          FROM (${query.hits(`${value} AS value, p.visitor_id, p.session_id`)}) h ${search}
+            count(DISTINCT (session_id, day))::int AS visits, count(*)::int AS pageviews
+          FROM (${query.hits(`${value} AS value, p.visitor_id, p.session_id, (p.created_at AT TIME ZONE ${query.timezone})::date AS day`)}) h ${search}
          GROUP BY value`;
     } else {
       // The denominator of a conversion rate: every visitor of the period under the filters
@@ -694,6 +751,78 @@ export class StatsService {
     if (options.limit !== undefined) sql += ` LIMIT ${query.param(options.limit)}`;
     if (options.offset) sql += ` OFFSET ${query.param(options.offset)}`;
     return { sql, params: query.params };
+  }
+
+  /**
+   * Every row of an unfiltered breakdown from the rollups, sorted, or undefined when they cannot
+   * answer (a filter, a property dimension, a day without rollups). Rows come from SQL in value
+   * order and are sorted stably by the metric here, once the visitors are merged, so ties keep
+   * the order the raw query gives them.
+   */
+  private async rollupBreakdown(
+    scope: QueryScope,
+    dimension: Dimension,
+    sort: BreakdownSort,
+    request: Pick<BreakdownRequest, 'order' | 'search'>,
+  ): Promise<BreakdownRow[] | undefined> {
+    if (propKey(dimension) !== undefined || scope.filters.length > 0) return undefined;
+    if ((await this.rollupFilterOf(scope)) !== null) return undefined;
+    const query = new StatsQueryBuilder(scope);
+    const search =
+      request.search === undefined || request.search === ''
+        ? ''
+        : `AND value ILIKE ${query.param(`%${escapeLike(request.search)}%`)}`;
+    const sums = await this.read<RollupSums & { value: string | null }>(
+      `SELECT value, ${ROLLUP_SUMS}
+         FROM (${rollupValues(query, scope, dimension.name)} ${search}) r
+        GROUP BY value ORDER BY value ASC NULLS FIRST`,
+      query.params,
+    );
+    let total = 0;
+    if (dimension.level === 'event') {
+      const everyone = new StatsQueryBuilder(scope);
+      const [row] = await this.read<RollupSums>(
+        `SELECT ${ROLLUP_SUMS} FROM (${rollupSource(everyone, scope, null)}) r`,
+        everyone.params,
+      );
+      total = visitorsOf(row);
+    }
+    const rows = sums.map((row): BreakdownRow => {
+      const totals = fromRollup(row);
+      const metrics = toMetrics(totals);
+      const out: Record<string, number | string | null> = {
+        value: row.value,
+        visitors: totals.visitors,
+        visits: totals.visits,
+        pageviews: totals.pageviews,
+        bounceRate: metrics.bounceRate,
+        visitDuration: metrics.visitDuration,
+        events: Number(row.events),
+        conversionRate: total > 0 ? Math.round((1000 * totals.visitors) / total) / 10 : 0,
+      };
+      return toRow(dimension, out);
+    });
+    const direction = request.order === 'asc' ? 1 : -1;
+    return rows.sort((a, b) => direction * ((a[sort] ?? 0) - (b[sort] ?? 0)));
+  }
+
+  /**
+   * The filter the rollups answer `scope` with (null: none), or undefined when they cannot: rollups
+   * are off, the filters need raw rows, or a day of the span has no rollup yet.
+   */
+  private async rollupFilterOf(scope: QueryScope): Promise<DimensionFilter | null | undefined> {
+    if (!this.rollupsOn) return undefined;
+    const filter = rollupFilter(scope);
+    if (filter === undefined) return undefined;
+    const today = localDateTime(this.clock.now(), scope.timezone).date;
+    const [{ covered }] = await this.read<{ covered: boolean }>(COVERAGE_SQL, [
+      scope.siteId,
+      scope.days!.first,
+      scope.days!.last,
+      scope.timezone,
+      today,
+    ]);
+    return covered ? filter : undefined;
   }
 
   /** One read-only query, bounded by STATS_QUERY_TIMEOUT_MS. */
@@ -780,6 +909,16 @@ const VISIT_AGGREGATES = `SELECT count(*)::int AS visits,
         count(*) FILTER (WHERE page_view_count <= 1)::int AS bounces,
         coalesce(sum(page_view_count), 0)::int AS visit_pageviews,
         coalesce(sum(extract(epoch FROM last_activity_at - started_at)), 0)::float8 AS duration`;
+
+/** `text` with LIKE's special characters escaped. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Totals from rollup sums; the visitors exact or estimated (see `visitorsOf`). */
+function fromRollup(row: RollupSums): Totals {
+  return numbers({ ...row, visitors: visitorsOf(row) });
+}
 
 function numbers(row: Totals): Totals {
   return {

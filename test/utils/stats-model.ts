@@ -343,7 +343,10 @@ export class StatsModel {
         out.set(key(v), {
           value: v,
           visitors: new Set(rows.map((h) => h.visitor_id)).size,
-          visits: new Set(rows.map((h) => h.session_id)).size,
+          // A visit counts once per local day it viewed the value (see "Stats: definitions").
+          visits: new Set(
+            rows.map((h) => `${h.session_id} ${local(h.created_at, this.timezone).date}`),
+          ).size,
           pageviews: rows.length,
         });
       }

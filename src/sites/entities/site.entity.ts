@@ -68,6 +68,13 @@ export class Site {
   retentionMonths!: number | null;
 
   /**
+   * Set while `stats rebuild` recomputes the site's rollups: an interrupted rebuild resumes from
+   * it, skipping the days recomputed since.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  statsRebuildStartedAt!: Date | null;
+
+  /**
    * Set when the site is deleted: from then on the API and `/track` treat it as gone, while
    * `SitePurger` removes its traffic in small batches and then the row itself.
    */

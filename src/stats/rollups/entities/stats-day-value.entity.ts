@@ -1,0 +1,68 @@
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { Site } from '../../../sites/entities/site.entity.js';
+
+/**
+ * One breakdown row of one local day: a dimension (`source`, `page`, `event`…) and one of its
+ * values (null: none), with the metrics a breakdown shows, computed with its day (see
+ * `StatsDay`). Visit dimensions count visits that started that day and the page views of that
+ * day by visits with the value; page dimensions count that day's page views on the value and
+ * the visits they belong to; `event` counts custom events.
+ */
+@Entity('stats_day_values')
+@Index('IDX_stats_day_values_site_id_dimension_day', ['siteId', 'dimension', 'day'])
+export class StatsDayValue {
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'PK_stats_day_values',
+  })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  siteId!: string;
+
+  @ManyToOne(() => Site, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'FK_stats_day_values_site_id' })
+  site?: Relation<Site>;
+
+  @Column({ type: 'date' })
+  day!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  dimension!: string;
+
+  @Column({ type: 'text', nullable: true })
+  value!: string | null;
+
+  @Column({ type: 'integer' })
+  visitors!: number;
+
+  @Column({ type: 'bytea' })
+  visitorsSketch!: Buffer;
+
+  @Column({ type: 'integer' })
+  pageviews!: number;
+
+  @Column({ type: 'integer' })
+  visits!: number;
+
+  @Column({ type: 'integer' })
+  bounces!: number;
+
+  @Column({ type: 'integer' })
+  visitPageviews!: number;
+
+  @Column({ type: 'double precision' })
+  duration!: number;
+
+  @Column({ type: 'integer' })
+  events!: number;
+}

@@ -1,0 +1,131 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectMetric, makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import type { Counter, Histogram } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { statsConfig } from '../../config/stats.config.js';
+import { databaseErrorCode } from '../../database/database-errors.js';
+import { RollupsService } from './rollups.service.js';
+
+/** `pg_try_advisory_lock` key: one replica at a time refreshes the rollups. */
+const ROLLUP_JOB_LOCK_KEY = 7_391_204_121;
+
+const DAYS = 'trackveil_stats_rollup_days_total';
+const RUN_SECONDS = 'trackveil_stats_rollup_run_seconds';
+
+export const rollupMetricProviders = [
+  makeCounterProvider({
+    name: DAYS,
+    help: 'Site days whose stats rollups the rollup job recomputed.',
+  }),
+  makeHistogramProvider({
+    name: RUN_SECONDS,
+    help: 'How long a run of the rollup job took.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  }),
+];
+
+export interface RollupRun {
+  /** False when another replica holds the lock: this run did nothing. */
+  ran: boolean;
+  /** Site days recomputed. */
+  days: number;
+  /** Days of data still without rollups (the next run goes on). */
+  missingLeft: number;
+}
+
+/**
+ * Refreshes the stats rollups every `STATS_ROLLUP_INTERVAL_SECONDS` (0 turns rollups off): for
+ * every site, the days that new rows touched, and days that have none yet (a new day, a new
+ * deployment, a timezone change), a month of them per site and run. One replica at a time runs
+ * it (a session-level `pg_try_advisory_lock`); a failed run is logged and the next one retries.
+ */
+@Injectable()
+export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RollupJob.name);
+  private readonly intervalMs: number;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<RollupRun>;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rollups: RollupsService,
+    @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
+    @InjectMetric(DAYS) private readonly recomputed: Counter,
+    @InjectMetric(RUN_SECONDS) private readonly runSeconds: Histogram,
+  ) {
+    this.intervalMs = config.rollupIntervalMs;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.intervalMs > 0) this.schedule(this.intervalMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Refreshes the rollups now, or joins the run in progress on this replica. */
+  run(): Promise<RollupRun> {
+    this.running ??= this.runLocked().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      void this.run()
+        .then(
+          (run) => (run.missingLeft > 0 ? Math.min(this.intervalMs, 5000) : this.intervalMs),
+          (error: unknown) => {
+            this.logger.warn(
+              { sqlState: databaseErrorCode(error), err: error },
+              'Refreshing the stats rollups failed; trying again at the next run.',
+            );
+            return this.intervalMs;
+          },
+        )
+        .then((next) => {
+          if (this.timer && !this.stopped) this.schedule(next);
+        });
+    }, delayMs).unref();
+  }
+
+  private async runLocked(): Promise<RollupRun> {
+    const end = this.runSeconds.startTimer();
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
+        ROLLUP_JOB_LOCK_KEY,
+      ])) as { locked: boolean }[];
+      if (!locked) return { ran: false, days: 0, missingLeft: 0 };
+      try {
+        let days = 0;
+        let missingLeft = 0;
+        for (const site of await this.rollups.sites()) {
+          if (this.stopped) break;
+          const result = await this.rollups.refresh(site);
+          days += result.days.length;
+          missingLeft += result.missingLeft;
+        }
+        this.recomputed.inc(days);
+        return { ran: true, days, missingLeft };
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [ROLLUP_JOB_LOCK_KEY]);
+      }
+    } finally {
+      await runner.release();
+      end();
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { DimensionFilter } from '../filters.js';
+import type { Interval } from '../period.js';
+import { HyperLogLog } from '../sketches/hyperloglog.js';
+import type { QueryScope, StatsQueryBuilder } from '../stats-query.js';
+
+/**
+ * What the rollups answer: a scope of whole local days, with no filter or one filter on a visit
+ * dimension (source, country, entry page…). Page, event and goal filters, combinations, and
+ * spans of instants (realtime) read the raw tables. Returns the filter (or null), or undefined
+ * when the rollups cannot answer.
+ */
+export function rollupFilter(scope: QueryScope): DimensionFilter | null | undefined {
+  if (!scope.days) return undefined;
+  if (scope.filters.length === 0) return null;
+  const [filter] = scope.filters;
+  if (scope.filters.length > 1 || filter.kind !== 'dimension') return undefined;
+  return filter.dimension.level === 'visit' ? filter : undefined;
+}
+
+/** Aggregates of rollup rows: summed counts, and the visitors as an exact count or sketches. */
+export const ROLLUP_SUMS = `coalesce(sum(pageviews), 0)::int AS pageviews,
+  coalesce(sum(visits), 0)::int AS visits, coalesce(sum(bounces), 0)::int AS bounces,
+  coalesce(sum(visit_pageviews), 0)::int AS "visitPageviews",
+  coalesce(sum(duration), 0)::float8 AS "durationSeconds", coalesce(sum(events), 0)::int AS events,
+  coalesce(sum(visitors), 0)::int AS "visitorSum",
+  array_agg(visitors_sketch) FILTER (WHERE visitors > 0) AS sketches`;
+
+/** A row of `ROLLUP_SUMS`. */
+export interface RollupSums {
+  pageviews: number;
+  visits: number;
+  bounces: number;
+  visitPageviews: number;
+  durationSeconds: number;
+  events: number;
+  visitorSum: number;
+  sketches: Buffer[] | null;
+}
+
+/**
+ * The distinct visitors of rollup rows: exact when one row has any (a day, an hour, a value of
+ * a day), else the estimate of their merged sketches.
+ */
+export function visitorsOf(row: Pick<RollupSums, 'visitorSum' | 'sketches'>): number {
+  const sketches = row.sketches ?? [];
+  if (sketches.length <= 1) return Number(row.visitorSum);
+  return Math.round(HyperLogLog.merge(sketches).estimate());
+}
+
+/**
+ * The rollup rows of a scope: `stats_days` without a filter, else the filter dimension's rows
+ * of `stats_day_values` whose value passes it. `$`-parameters go to `query`.
+ */
+export function rollupSource(
+  query: StatsQueryBuilder,
+  scope: QueryScope,
+  filter: DimensionFilter | null,
+): string {
+  if (!filter) return `SELECT * FROM stats_days WHERE ${dayRange(query, scope)}`;
+  return `${rollupValues(query, scope, filter.dimension.name)}
+    AND ${query.conditionOn(filter, 'value')}`;
+}
+
+/** The `stats_day_values` rows of a dimension in a scope's days. */
+export function rollupValues(query: StatsQueryBuilder, scope: QueryScope, dimension: string): string {
+  return `SELECT * FROM stats_day_values
+    WHERE ${dayRange(query, scope)} AND dimension = ${query.param(dimension)}`;
+}
+
+function dayRange(query: StatsQueryBuilder, scope: QueryScope): string {
+  const days = scope.days!;
+  return `site_id = ${query.site}
+    AND day >= ${query.param(days.first)}::date AND day <= ${query.param(days.last)}::date`;
+}
+
+/** The SQL of a timeseries from rollups: one row per bucket of `interval` (`day` and longer). */
+export function rollupSeriesSql(
+  query: StatsQueryBuilder,
+  scope: QueryScope,
+  filter: DimensionFilter | null,
+  interval: Interval,
+): string {
+  const format = interval === 'hour' ? 'YYYY-MM-DD"T"HH24:MI' : 'YYYY-MM-DD';
+  const rows =
+    interval === 'hour'
+      ? `SELECT hour AS bucket, * FROM stats_hours
+          WHERE site_id = ${query.site}
+            AND hour >= ${query.param(scope.days!.first)}::date::timestamp
+            AND hour < (${query.param(scope.days!.last)}::date + 1)::timestamp`
+      : `SELECT date_trunc('${interval}', day::timestamp) AS bucket, *
+           FROM (${rollupSource(query, scope, filter)}) r`;
+  const events = interval === 'hour' ? ', 0 AS events' : '';
+  return `WITH buckets AS (${query.buckets(interval)}),
+      r AS (SELECT bucket, ${ROLLUP_SUMS} FROM (SELECT *${events} FROM (${rows}) x) y GROUP BY bucket)
+    SELECT to_char(b.bucket, '${format}') AS date, r.*
+      FROM buckets b LEFT JOIN r USING (bucket)
+     ORDER BY b.bucket`;
+}
+
+/** Whether the rollups hold every day of `days` that can have data (`$1` site). */
+export const COVERAGE_SQL = `
+  WITH first AS (
+    SELECT least((SELECT min(day) FROM stats_days WHERE site_id = $1),
+                 ((SELECT min(created_at) FROM page_views WHERE site_id = $1) AT TIME ZONE $4)::date,
+                 ((SELECT min(created_at) FROM events WHERE site_id = $1) AT TIME ZONE $4)::date) AS day)
+  SELECT NOT EXISTS (
+    SELECT 1 FROM first, generate_series(greatest($2::date, first.day), least($3::date, $5::date),
+                                         interval '1 day') AS d(day)
+     WHERE NOT EXISTS (SELECT 1 FROM stats_days s WHERE s.site_id = $1 AND s.day = d.day::date)
+  ) AS covered`;
