@@ -180,7 +180,11 @@ describe.each([
       databaseUrl: db.url,
       clock,
       // With rollups on, the job runs only when the test says (its interval is an hour).
-      env: { LOG_LEVEL: 'error', TRUST_PROXY: '1', STATS_ROLLUP_INTERVAL_SECONDS: rollups ? '3600' : '0' },
+      env: {
+        LOG_LEVEL: 'error',
+        TRUST_PROXY: '1',
+        STATS_ROLLUP_INTERVAL_SECONDS: rollups ? '3600' : '0',
+      },
     });
     dataSource = dataSourceOf(app);
     const site = await makeSite(dataSource, { timezone: TIMEZONE });

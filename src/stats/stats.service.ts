@@ -642,7 +642,6 @@ export class StatsService {
     };
   }
 
-
   private async totals(scope: QueryScope): Promise<Totals> {
     const filter = await this.rollupFilterOf(scope);
     if (filter !== undefined) {

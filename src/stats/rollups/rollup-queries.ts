@@ -62,7 +62,11 @@ export function rollupSource(
 }
 
 /** The `stats_day_values` rows of a dimension in a scope's days. */
-export function rollupValues(query: StatsQueryBuilder, scope: QueryScope, dimension: string): string {
+export function rollupValues(
+  query: StatsQueryBuilder,
+  scope: QueryScope,
+  dimension: string,
+): string {
   return `SELECT * FROM stats_day_values
     WHERE ${dayRange(query, scope)} AND dimension = ${query.param(dimension)}`;
 }

@@ -208,9 +208,14 @@ export class RollupsService {
         ).rows;
         return row.n;
       };
-      const metrics = 'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration';
+      const metrics =
+        'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration';
       const differences =
-        (await compare('stats_days', `day, ${metrics}, events`, 'site_id = $1 AND day = $2::date')) +
+        (await compare(
+          'stats_days',
+          `day, ${metrics}, events`,
+          'site_id = $1 AND day = $2::date',
+        )) +
         (await compare(
           'stats_hours',
           `hour, ${metrics}`,

@@ -12,7 +12,10 @@ export class StatsHour {
   site?: Relation<Site>;
 
   /** The local start of the hour, in the site's timezone (a DST fall-back hour holds both). */
-  @PrimaryColumn({ type: 'timestamp without time zone', primaryKeyConstraintName: 'PK_stats_hours' })
+  @PrimaryColumn({
+    type: 'timestamp without time zone',
+    primaryKeyConstraintName: 'PK_stats_hours',
+  })
   hour!: Date;
 
   @Column({ type: 'integer' })
