@@ -297,11 +297,20 @@ async function describeData(client: pg.Client, siteId: string): Promise<void> {
 }
 
 /**
- * The rollup rebuild of issue 12, timed. Rollups do not exist yet: when they do, this runs their
- * rebuild command (say `node dist/src/cli.js rollups rebuild`) for the benchmarked data.
+ * The rollup rebuild of every site, timed: `npm run cli -- stats rebuild` as an operator runs it
+ * (compiled), while the server runs. Answers the command's last line.
  */
-function rebuildRollups(_databaseUrl: string): Promise<string> {
-  return Promise.resolve('no rollups yet');
+async function rebuildRollups(databaseUrl: string): Promise<string> {
+  const child = spawn(process.execPath, [join(here, '../src/cli.js'), 'stats', 'rebuild'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  const last = output.trim().split('\n').at(-1) ?? '';
+  if (code !== 0) throw new Error(`stats rebuild exited with ${code}: ${last}`);
+  return last;
 }
 
 /** A `stats:read` key of the site's account, stored as the API stores keys (SHA-256 only). */

@@ -16,6 +16,7 @@ import { RETENTION_MONTHS, SitesService } from './sites/sites.service.js';
 import { MEMBERSHIP_ROLES, type MembershipRole } from './users/entities/membership.entity.js';
 import { PasswordRefusedError, UsersService } from './users/users.service.js';
 import { isUuid } from './common/uuid.js';
+import { RollupsService } from './stats/rollups/rollups.service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -36,6 +37,14 @@ Commands:
   sites delete --id <site id>
       Deletes a site: /track refuses its events from now on, and the server removes all
       its traffic in the background (within a minute while it runs, else when it starts).
+  stats rebuild [--site <site id>]
+      Recomputes the stats rollups of one site (or of every site) from the raw rows, newest
+      day first, and says how long it took. Safe while the server runs; resumable: run it
+      again after an interruption and it skips the days it already did.
+  stats check [--site <site id>]
+      Compares the rollups of every settled day (past the end of the day and of its last
+      visit) with what the raw rows give now. Exit status 1 when a day differs or has no
+      rollup yet (stats rebuild mends both).
   sessions backfill-sources
       Names the source ("Google", a utm_source…) of visits stored before Trackveil kept
       one, with the rules of ingestion. In batches; safe while the server runs, and to
@@ -65,6 +74,8 @@ const COMMANDS = [
   'sites list',
   'sites delete',
   'sessions backfill-sources',
+  'stats rebuild',
+  'stats check',
   'users create',
   'users list',
   'users reset-password',
@@ -74,6 +85,59 @@ class UsageError extends Error {}
 
 /** Input the services refused; the message says why, the usage would only hide it. */
 class RefusedError extends Error {}
+
+/** The rollups differ from the raw rows (`stats check`): exit status 1, not a refusal. */
+class CheckFailedError extends Error {}
+
+/** `stats rebuild` and `stats check`, for one site or every site. */
+async function statsCommand(
+  rollups: RollupsService,
+  command: 'stats rebuild' | 'stats check',
+  siteId: string | undefined,
+): Promise<void> {
+  const sites = await rollups.sites(siteId);
+  if (siteId !== undefined && sites.length === 0) {
+    throw new RefusedError(
+      `No site has the id "${siteId}"; see the ids with: npm run cli -- sites list`,
+    );
+  }
+  const started = Date.now();
+  if (command === 'stats rebuild') {
+    let days = 0;
+    for (const site of sites) {
+      days += await rollups.rebuild(site, ({ day, done, total }) => {
+        if (done % 10 === 0 || done === total) {
+          process.stdout.write(`${site.id}: ${done}/${total} days (${day})…\n`);
+        }
+      });
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(
+      `Done: ${days} days of ${sites.length} site${sites.length === 1 ? '' : 's'} recomputed in ${seconds} s.\n`,
+    );
+    return;
+  }
+  const failed: string[] = [];
+  for (const site of sites) {
+    const result = await rollups.check(site);
+    process.stdout.write(
+      `${site.id}: ${result.checked} settled days checked, ${result.mismatched.length} differ, ${result.missing.length} without rollups.\n`,
+    );
+    if (result.mismatched.length > 0) {
+      process.stdout.write(`  differ: ${result.mismatched.join(', ')}\n`);
+    }
+    if (result.missing.length > 0) {
+      process.stdout.write(`  without rollups: ${result.missing.join(', ')}\n`);
+    }
+    if (result.mismatched.length > 0 || result.missing.length > 0) failed.push(site.id);
+  }
+  if (failed.length > 0) {
+    throw new CheckFailedError(
+      `The rollups of ${failed.length} site${failed.length === 1 ? '' : 's'} differ from the raw rows or are missing days; mend them with: npm run cli -- stats rebuild --site <site id>`,
+    );
+  }
+  process.stdout.write('Done: the rollups match the raw rows.\n');
+}
 
 /** `--retention-months`: undefined (keep for ever) when left out. */
 function parseRetentionMonths(value: string | undefined): number | undefined {
@@ -212,6 +276,7 @@ async function main(argv: string[]): Promise<void> {
       timezone: { type: 'string' },
       'retention-months': { type: 'string' },
       id: { type: 'string' },
+      site: { type: 'string' },
       email: { type: 'string' },
       role: { type: 'string' },
       'password-stdin': { type: 'boolean' },
@@ -250,6 +315,11 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError('sites delete needs --id (see the ids with: npm run cli -- sites list).');
   }
 
+  const siteOption = values.site?.trim().toLowerCase();
+  if (siteOption !== undefined && !isUuid(siteOption)) {
+    throw new UsageError(`--site takes a site id (see them with: npm run cli -- sites list).`);
+  }
+
   const env = readEnvironment();
   const embedded = env.DATABASE_URL
     ? undefined
@@ -266,7 +336,9 @@ async function main(argv: string[]): Promise<void> {
   });
   try {
     const sites = context.get(SitesService);
-    if (command === 'sessions backfill-sources') {
+    if (command === 'stats rebuild' || command === 'stats check') {
+      await statsCommand(context.get(RollupsService), command, siteOption);
+    } else if (command === 'sessions backfill-sources') {
       const done = await context.get(SourceBackfill).run(({ read, named }) => {
         process.stdout.write(`${read} visits read, ${named} named…\n`);
       });

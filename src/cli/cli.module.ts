@@ -6,10 +6,12 @@ import { configModule } from '../config/config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { ReferrerSourcesModule } from '../referrer-sources/referrer-sources.module.js';
 import { SitesModule } from '../sites/sites.module.js';
+import { RollupsModule } from '../stats/rollups/rollups.module.js';
 
 /**
  * What the command line needs: configuration, the database, the site service, password-reset
- * links (with the audit log they are recorded in) and the referrer sources (for the backfill).
+ * links (with the audit log they are recorded in), the referrer sources (for the backfill) and
+ * the stats rollups (`stats rebuild`, `stats check`).
  */
 @Module({
   imports: [
@@ -20,6 +22,7 @@ import { SitesModule } from '../sites/sites.module.js';
     SitesModule,
     PasswordResetsModule,
     ReferrerSourcesModule,
+    RollupsModule,
   ],
 })
 export class CliModule {}

@@ -594,13 +594,18 @@ export class StatsService {
     return comparison ? { from: comparison.firstDate, to: comparison.lastDate } : null;
   }
 
-  /** The local date of the site's first page view, for `period=all`; today when it has none. */
+  /**
+   * The local date of the site's first page view, or of its first rollup day (whose raw rows
+   * retention may have deleted), for `period=all`; today when it has neither.
+   */
   private async firstDate(siteId: string, timezone: string, now: Date): Promise<string> {
-    const [row] = await this.read<{ first: Date | null }>(
-      'SELECT min(created_at) AS first FROM page_views WHERE site_id = $1',
+    const [row] = await this.read<{ first: Date | null; day: string | null }>(
+      `SELECT (SELECT min(created_at) FROM page_views WHERE site_id = $1) AS first,
+              (SELECT to_char(min(day), 'YYYY-MM-DD') FROM stats_days WHERE site_id = $1) AS day`,
       [siteId],
     );
-    return localDateTime(row?.first ?? now, timezone).date;
+    const raw = localDateTime(row?.first ?? now, timezone).date;
+    return row?.day && row.day < raw ? row.day : raw;
   }
 
   /** The instants of local ranges, as PostgreSQL's timezone rules (the ones buckets use) say. */

@@ -37,12 +37,15 @@ const VISIT_SUMS = `count(*)::int AS visits,
 const visitorsSketch = (source: string, groupBy: string[]): string =>
   sketchesSql({ source: `(${source})`, groupBy });
 
-/** The day's totals into `stats_days` (`$5`: the target table, for `stats check`). */
+/**
+ * The day's totals into `stats_days` (or `table`, for `stats check`); `$5` is the time the
+ * recomputation started, by the server's clock (the one page views are stamped with).
+ */
 export function dayTotalsSql(table = 'stats_days'): string {
   return `INSERT INTO ${table} (site_id, day, visitors, visitors_sketch, pageviews, visits, bounces,
       visit_pageviews, duration, events, computed_at)
     SELECT $1, $2::date, h.visitors, coalesce(k.sketch, $4), h.pageviews, v.visits, v.bounces,
-           v.visit_pageviews, v.duration, ev.events, transaction_timestamp()
+           v.visit_pageviews, v.duration, ev.events, $5::timestamptz
       FROM (SELECT count(DISTINCT p.visitor_id)::int AS visitors, count(*)::int AS pageviews
               FROM ${HITS}) h,
            (SELECT ${VISIT_SUMS} FROM ${VISITS}) v,

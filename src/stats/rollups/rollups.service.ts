@@ -89,6 +89,9 @@ export class RollupsService {
   async recomputeDay(site: RollupSite, day: string): Promise<void> {
     // The site's lock is taken before the transaction, so that its snapshot sees a timezone
     // change that committed while it waited (see `SitesService.update`).
+    // Taken before the transaction's snapshot: every row stamped before it and committed by
+    // then is in; rows still in flight are caught by the next refresh's overlap.
+    const started = this.clock.now();
     await this.inTransaction(site.id, async (client) => {
       const { rows } = await client.query<{ timezone: string }>(
         'SELECT timezone FROM sites WHERE id = $1 AND deleted_at IS NULL',
@@ -98,7 +101,7 @@ export class RollupsService {
       await client.query(DELETE_DAY[0], [site.id, day, ROLLUP_DIMENSIONS]);
       for (const sql of DELETE_DAY.slice(1)) await client.query(sql, [site.id, day]);
       const params = [site.id, day, rows[0].timezone, EMPTY_SKETCH];
-      await client.query(dayTotalsSql(), params);
+      await client.query(dayTotalsSql(), [...params, started]);
       await client.query(hourTotalsSql(), params);
       await client.query(dayValuesSql(), params);
     });
@@ -140,7 +143,7 @@ export class RollupsService {
       (
         await this.query<{ day: string }>(
           `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM stats_days
-            WHERE site_id = $1 AND computed_at >= $2`,
+            WHERE site_id = $1 AND computed_at > $2`,
           [site.id, started],
         )
       ).map((row) => row.day),
@@ -194,7 +197,10 @@ export class RollupsService {
           `CREATE TEMP TABLE check_${table} (LIKE ${table} INCLUDING IDENTITY) ON COMMIT DROP`,
         );
         const sql = { stats_days: dayTotalsSql, stats_hours: hourTotalsSql }[table];
-        await client.query((sql ?? dayValuesSql)(`check_${table}`), params);
+        await client.query(
+          (sql ?? dayValuesSql)(`check_${table}`),
+          table === 'stats_days' ? [...params, this.clock.now()] : params,
+        );
         const [row] = (
           await client.query<{ n: number }>(
             `SELECT count(*)::int AS n FROM (

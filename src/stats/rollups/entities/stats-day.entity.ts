@@ -47,7 +47,7 @@ export class StatsDay {
   @Column({ type: 'integer' })
   events!: number;
 
-  /** When it was computed: the start of the transaction that read the raw rows. */
+  /** When its recomputation started, by the server's clock (the one page views are stamped with). */
   @Column({ type: 'timestamptz' })
   computedAt!: Date;
 }

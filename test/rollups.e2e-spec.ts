@@ -1,0 +1,238 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { SitesService } from '../src/sites/sites.service.js';
+import { RollupJob } from '../src/stats/rollups/rollup-job.js';
+import { RollupsService } from '../src/stats/rollups/rollups.service.js';
+import { signedInUser, type SignedInUser } from './utils/auth.js';
+import { CHROME_UA, makeEvent, makeSite } from './utils/factories.js';
+import { FakeClock } from './utils/fake-clock.js';
+import { createTestApp, dataSourceOf } from './utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
+
+const TIMEZONE = 'Europe/Berlin';
+
+/**
+ * The rollups' life cycle: the job computes them, the stats read them, new traffic makes days
+ * stale until the next run, a day without rollups is read raw, a timezone change drops them,
+ * `check` finds a day that differs and `rebuild` mends it, and days whose raw rows are gone keep
+ * theirs. Numbers are checked against the same API with the rollups gone (raw rows).
+ */
+describe('stats rollups', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let dataSource: DataSource;
+  let clock: FakeClock;
+  let siteId: string;
+  let viewer: SignedInUser;
+  let job: RollupJob;
+  let rollups: RollupsService;
+
+  const moveTo = (iso: string) => clock.advance(Date.parse(iso) - clock.now().getTime());
+
+  const view = async (iso: string, visitor: string, path = '/') => {
+    moveTo(iso);
+    await request(app.getHttpServer())
+      .post('/track')
+      .set('User-Agent', CHROME_UA)
+      .set('Content-Type', 'text/plain')
+      .send(
+        JSON.stringify(
+          makeEvent(siteId, {
+            fingerprint: visitor,
+            url: `https://example.com${path}`,
+            referrer: '',
+          }),
+        ),
+      )
+      .expect(202);
+  };
+
+  const summary = async (query: Record<string, string>) =>
+    (
+      await request(app.getHttpServer())
+        .get(`/api/sites/${siteId}/stats/summary`)
+        .query(query)
+        .set('Cookie', viewer.cookie)
+        .expect(200)
+    ).body.metrics as Record<string, number>;
+
+  const breakdown = async (dimension: string, query: Record<string, string>) =>
+    (
+      await request(app.getHttpServer())
+        .get(`/api/sites/${siteId}/stats/breakdown/${dimension}`)
+        .query(query)
+        .set('Cookie', viewer.cookie)
+        .expect(200)
+    ).body.rows as Record<string, unknown>[];
+
+  const rollupDays = async (): Promise<string[]> =>
+    (
+      await dataSource.query<{ day: string }[]>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM stats_days WHERE site_id = $1 ORDER BY day`,
+        [siteId],
+      )
+    ).map((row) => row.day);
+
+  /** The same read with the site's day rollups set aside: what the raw rows give. */
+  const fromRawRows = async <T>(read: () => Promise<T>): Promise<T> => {
+    await dataSource.query(
+      `CREATE TABLE set_aside AS SELECT * FROM stats_days WHERE site_id = $1`,
+      [siteId],
+    );
+    await dataSource.query(`DELETE FROM stats_days WHERE site_id = $1`, [siteId]);
+    try {
+      return await read();
+    } finally {
+      await dataSource.query(`INSERT INTO stats_days SELECT * FROM set_aside`);
+      await dataSource.query(`DROP TABLE set_aside`);
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    clock = new FakeClock(Date.parse('2026-11-08T08:00:00Z'));
+    app = await createTestApp({
+      databaseUrl: db.url,
+      clock,
+      env: { STATS_ROLLUP_INTERVAL_SECONDS: '3600' },
+    });
+    dataSource = dataSourceOf(app);
+    const site = await makeSite(dataSource, { timezone: TIMEZONE });
+    siteId = site.id;
+    viewer = await signedInUser(app, { accountId: site.accountId, role: 'viewer' });
+    job = app.get(RollupJob);
+    rollups = app.get(RollupsService);
+
+    // Three days in Berlin: 8, 9 and 10 November.
+    await view('2026-11-08T09:00:00Z', 'anna', '/');
+    await view('2026-11-08T09:05:00Z', 'anna', '/pricing');
+    await view('2026-11-08T15:00:00Z', 'ben', '/blog');
+    await view('2026-11-09T10:00:00Z', 'anna', '/');
+    await view('2026-11-09T11:00:00Z', 'carl', '/pricing');
+    await view('2026-11-09T11:02:00Z', 'carl', '/docs');
+    await view('2026-11-10T07:00:00Z', 'dora', '/');
+    moveTo('2026-11-10T12:00:00Z');
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('should compute every day of the data up to today in one run of the job', async () => {
+    expect(await rollupDays()).toEqual([]);
+    expect(await job.run()).toEqual({ ran: true, days: 3, missingLeft: 0 });
+    expect(await rollupDays()).toEqual(['2026-11-08', '2026-11-09', '2026-11-10']);
+    // A second run finds nothing new to do.
+    expect(await job.run()).toEqual({ ran: true, days: 0, missingLeft: 0 });
+  });
+
+  it('should give the numbers of the raw rows from the rollups', async () => {
+    const query = { period: '7d' };
+    const fromRollups = await summary(query);
+    expect(fromRollups).toMatchObject({ visitors: 4, visits: 5, pageviews: 7 });
+    expect(fromRollups).toEqual(await fromRawRows(() => summary(query)));
+    const pages = await breakdown('page', query);
+    expect(pages).toEqual(await fromRawRows(() => breakdown('page', query)));
+    expect(pages[0]).toEqual({ value: '/', visitors: 2, visits: 3, pageviews: 3 });
+  });
+
+  it('should read the rollups, and raw rows for a day that has none', async () => {
+    const query = { period: 'custom', from: '2026-11-08', to: '2026-11-10' };
+    await dataSource.query(
+      `UPDATE stats_days SET pageviews = pageviews + 1000 WHERE site_id = $1 AND day = '2026-11-09'`,
+      [siteId],
+    );
+    // The stats read what the rollups say: proof that they are read.
+    expect((await summary(query)).pageviews).toBe(1007);
+    // `check` finds the day that differs from the raw rows.
+    const check = await rollups.check({ id: siteId, timezone: TIMEZONE });
+    expect(check.mismatched).toEqual(['2026-11-09']);
+    expect(check.missing).toEqual([]);
+    // A period with a day that has no rollup reads the raw rows, and is right.
+    await dataSource.query(`DELETE FROM stats_days WHERE site_id = $1 AND day = '2026-11-10'`, [
+      siteId,
+    ]);
+    expect((await summary(query)).pageviews).toBe(7);
+    expect((await rollups.check({ id: siteId, timezone: TIMEZONE })).missing).toEqual([
+      '2026-11-10',
+    ]);
+    // The rebuild mends both.
+    clock.advance(1000);
+    expect(await rollups.rebuild({ id: siteId, timezone: TIMEZONE })).toBe(3);
+    expect((await summary(query)).pageviews).toBe(7);
+    const after = await rollups.check({ id: siteId, timezone: TIMEZONE });
+    expect(after).toMatchObject({ mismatched: [], missing: [] });
+    // 8 and 9 November are settled (checked), today is not.
+    expect(after.checked).toBe(2);
+  });
+
+  it('should resume an interrupted rebuild, skipping the days it did', async () => {
+    clock.advance(1000);
+    await dataSource.query(`UPDATE sites SET stats_rebuild_started_at = $2 WHERE id = $1`, [
+      siteId,
+      new Date(clock.now().getTime() - 1000),
+    ]);
+    // As if the interrupted rebuild had done today before it stopped.
+    await rollups.recomputeDay({ id: siteId, timezone: TIMEZONE }, '2026-11-10');
+    expect(await rollups.rebuild({ id: siteId, timezone: TIMEZONE })).toBe(2);
+    const [{ started }] = await dataSource.query<{ started: Date | null }[]>(
+      `SELECT stats_rebuild_started_at AS started FROM sites WHERE id = $1`,
+      [siteId],
+    );
+    expect(started).toBeNull();
+  });
+
+  it('should bring today up to date at the next run, and the day a visit started when it runs past midnight', async () => {
+    await view('2026-11-10T22:50:00Z', 'eve', '/'); // 23:50 in Berlin
+    // Until the job runs, today's figures are those of its last run.
+    const today = { period: 'day', date: '2026-11-10' };
+    expect((await summary(today)).pageviews).toBe(1);
+    expect(await job.run()).toMatchObject({ days: 1 });
+    expect(await summary(today)).toMatchObject({ visitors: 2, visits: 2, pageviews: 2 });
+
+    // Eve's visit goes on after midnight: 11 November, and her visit of the 10th, change.
+    await view('2026-11-10T23:10:00Z', 'eve', '/pricing');
+    const run = await job.run();
+    expect(run.days).toBe(2);
+    expect(await rollupDays()).toContain('2026-11-11');
+    const tenth = await summary(today);
+    expect(tenth).toEqual(await fromRawRows(() => summary(today)));
+    // Eve's visit belongs to the 10th with its two page views and 20 minutes.
+    expect(tenth).toMatchObject({ visits: 2, pageviews: 2, viewsPerVisit: 1.5, bounceRate: 50 });
+    expect((await summary({ period: 'day', date: '2026-11-11' })).pageviews).toBe(1);
+  });
+
+  it('should keep the rollups of days whose raw rows are gone, and start period=all there', async () => {
+    moveTo('2026-11-11T12:00:00Z');
+    await job.run();
+    // As retention does: the raw rows of 8 November go, its rollups stay.
+    await dataSource.query(
+      `DELETE FROM sessions WHERE site_id = $1 AND started_at < '2026-11-08T23:00:00Z'`,
+      [siteId],
+    );
+    const eighth = await summary({ period: 'day', date: '2026-11-08' });
+    expect(eighth).toMatchObject({ visitors: 2, visits: 2, pageviews: 3 });
+    const all = await request(app.getHttpServer())
+      .get(`/api/sites/${siteId}/stats/summary`)
+      .query({ period: 'all' })
+      .set('Cookie', viewer.cookie)
+      .expect(200);
+    expect(all.body.period).toMatchObject({ from: '2026-11-08', to: '2026-11-11' });
+    expect(all.body.metrics.pageviews).toBe(9);
+  });
+
+  it('should drop the rollups when the timezone changes, read raw rows, then recompute', async () => {
+    const before = await summary({ period: '7d' });
+    await app.get(SitesService).update(siteId, { timezone: 'Asia/Tokyo' });
+    expect(await rollupDays()).toEqual([]);
+    const raw = await summary({ period: '7d' });
+    expect(await job.run()).toMatchObject({ ran: true, missingLeft: 0 });
+    // Days from the first raw page view left (9 November in Tokyo) to today.
+    expect(await rollupDays()).toEqual(['2026-11-09', '2026-11-10', '2026-11-11']);
+    expect(await summary({ period: '7d' })).toEqual(raw);
+    // The 8th's rows were deleted above: only what the raw rows still hold counts now.
+    expect(raw.pageviews).toBe(before.pageviews - 3);
+  });
+});
