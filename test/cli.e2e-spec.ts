@@ -444,4 +444,56 @@ describe('the command line (node dist/src/cli.js)', () => {
     ]);
     expect(named.rows).toEqual([{ source: 'Hacker News' }]);
   });
+
+  // After the backfill test: it also adds a site of its own.
+  it('should rebuild the stats rollups with stats rebuild, and find a day that differs with stats check', async () => {
+    const { rows } = await client.query<{ site: string }>(
+      `WITH a AS (INSERT INTO accounts (name) VALUES ('Rollups') RETURNING id),
+            s AS (INSERT INTO sites (account_id, name, domain, fingerprint_salt)
+                  SELECT id, 'Rollups', 'example.com', decode(repeat('cd', 32), 'hex') FROM a RETURNING id),
+            v AS (INSERT INTO visitors (site_id, fingerprint_hash, first_seen_at, last_seen_at)
+                  SELECT id, repeat('b', 64), now() - interval '2 days', now() - interval '2 days'
+                    FROM s RETURNING id, site_id),
+            se AS (INSERT INTO sessions (id, site_id, visitor_id, started_at, last_activity_at,
+                                         entry_path, exit_path, page_view_count)
+                   SELECT gen_random_uuid(), site_id, id, now() - interval '2 days',
+                          now() - interval '2 days' + interval '5 minutes', '/', '/b', 2 FROM v
+                   RETURNING id, site_id, visitor_id, started_at),
+            pv AS (INSERT INTO page_views (created_at, site_id, visitor_id, session_id, url, hostname, path, device_type)
+                   SELECT started_at + o, site_id, visitor_id, id, 'https://example.com' || p, 'example.com', p, 'desktop'
+                     FROM se, (VALUES (interval '0', '/'), (interval '5 minutes', '/b')) AS x(o, p)
+                   RETURNING 1)
+       SELECT (SELECT id FROM s) AS site, (SELECT count(*) FROM pv) AS views`,
+    );
+    const site = rows[0].site;
+    const rebuilt = await cli('stats', 'rebuild', '--site', site);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    // From the day of the page views (two days ago in UTC) to today.
+    expect(rebuilt.stdout).toMatch(/Done: 3 days of 1 site recomputed in \d+\.\d s\./);
+    const { rows: days } = await client.query<{ pageviews: number }>(
+      `SELECT pageviews FROM stats_days WHERE site_id = $1 ORDER BY day`,
+      [site],
+    );
+    expect(days.map((d) => d.pageviews)).toEqual([2, 0, 0]);
+
+    const clean = await cli('stats', 'check', '--site', site);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('0 differ, 0 without rollups.');
+    expect(clean.stdout).toContain('Done: the rollups match the raw rows.');
+
+    await client.query(`UPDATE stats_days SET pageviews = 3 WHERE site_id = $1 AND pageviews = 2`, [
+      site,
+    ]);
+    const differs = await cli('stats', 'check', '--site', site);
+    expect(differs.code).toBe(1);
+    expect(differs.stdout).toMatch(/1 differ/);
+    expect(differs.stderr).toContain('stats rebuild --site');
+
+    const unknown = await cli('stats', 'rebuild', '--site', '00000000-0000-4000-8000-000000000000');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No site has the id');
+    const bad = await cli('stats', 'check', '--site', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--site takes a site id');
+  });
 });

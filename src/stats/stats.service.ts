@@ -197,6 +197,13 @@ export const SORTS: Record<Dimension['level'], BreakdownSort[]> = {
 
 const REALTIME_WINDOW_MS = 5 * 60_000;
 
+interface GoalCounts {
+  visitors: number;
+  conversions: number;
+  /** Every visitor of the period: the denominator of the conversion rate. */
+  total: number;
+}
+
 interface SiteFacts {
   timezone: string;
 }
@@ -288,7 +295,10 @@ export class StatsService {
     const sort = this.sortOf(dimension, request.sort);
     const scope = this.scope(siteId, prepared);
     const offset = (request.page - 1) * request.limit;
-    let rows = await this.rollupBreakdown(scope, dimension, sort, request);
+    let rows = await this.rollupBreakdown(scope, dimension, sort, {
+      ...request,
+      rows: offset + request.limit + 1,
+    });
     if (rows) {
       rows = rows.slice(offset, offset + request.limit + 1);
     } else {
@@ -401,6 +411,30 @@ export class StatsService {
     const prepared = await this.prepare(siteId, request);
     const goals = await this.slot(() => this.goalsService.list(siteId));
     const scope = this.scope(siteId, prepared);
+    const counts =
+      goals.length === 0
+        ? []
+        : ((await this.rollupGoals(scope, goals)) ?? (await this.rawGoals(scope, goals)));
+    return {
+      period: prepared.view,
+      goals: goals.map((goal, index) => {
+        const { visitors, conversions, total } = counts[index];
+        return {
+          id: goal.id,
+          name: goal.name,
+          kind: goal.kind,
+          eventName: goal.eventName,
+          pagePath: goal.pagePath,
+          visitors,
+          conversions,
+          conversionRate: total > 0 ? Math.round((1000 * visitors) / total) / 10 : 0,
+        };
+      }),
+    };
+  }
+
+  /** Each goal's converting visitors and conversions, and every visitor, from the raw rows. */
+  private async rawGoals(scope: QueryScope, goals: GoalView[]): Promise<GoalCounts[]> {
     const query = new StatsQueryBuilder(scope);
     const parts = goals.map((goal, index) => {
       const converted =
@@ -411,31 +445,54 @@ export class StatsService {
                 FROM (${converted}) c`;
     });
     const total = this.totalVisitorsSql(query, scope);
-    const rows =
-      goals.length === 0
-        ? []
-        : await this.read<{ goal: number; visitors: number; conversions: number; total: string }>(
-            `SELECT g.*, (${total}) AS total FROM (${parts.join(' UNION ALL ')}) g`,
-            query.params,
-          );
-    return {
-      period: prepared.view,
-      goals: goals.map((goal, index) => {
-        const row = rows.find((r) => r.goal === index);
-        const visitors = row?.visitors ?? 0;
-        const everyone = Number(row?.total ?? 0);
-        return {
-          id: goal.id,
-          name: goal.name,
-          kind: goal.kind,
-          eventName: goal.eventName,
-          pagePath: goal.pagePath,
-          visitors,
-          conversions: row?.conversions ?? 0,
-          conversionRate: everyone > 0 ? Math.round((1000 * visitors) / everyone) / 10 : 0,
-        };
-      }),
-    };
+    const rows = await this.read<{
+      goal: number;
+      visitors: number;
+      conversions: number;
+      total: string;
+    }>(`SELECT g.*, (${total}) AS total FROM (${parts.join(' UNION ALL ')}) g`, query.params);
+    return goals.map((_goal, index) => {
+      const row = rows.find((r) => r.goal === index);
+      return {
+        visitors: row?.visitors ?? 0,
+        conversions: row?.conversions ?? 0,
+        total: Number(row?.total ?? 0),
+      };
+    });
+  }
+
+  /**
+   * The same from the rollups, without filters: an event goal from the `event` rows of its
+   * name, a page goal from the `page` rows its pattern matches (their visitor sketches merged).
+   */
+  private async rollupGoals(
+    scope: QueryScope,
+    goals: GoalView[],
+  ): Promise<GoalCounts[] | undefined> {
+    if ((await this.rollupFilterOf(scope)) !== null) return undefined;
+    const query = new StatsQueryBuilder(scope);
+    const parts = goals.map((goal, index) => {
+      const rows =
+        goal.eventName !== null
+          ? `${rollupValues(query, scope, 'event')} AND value = ${query.param(goal.eventName)}`
+          : `${rollupValues(query, scope, 'page')} AND value LIKE ${query.param(toLikePattern(goal.pagePath ?? ''))}`;
+      return `SELECT ${index} AS goal, ${ROLLUP_SUMS} FROM (${rows}) r`;
+    });
+    parts.push(`SELECT -1 AS goal, ${ROLLUP_SUMS} FROM (${rollupSource(query, scope, null)}) r`);
+    const rows = await this.read<RollupSums & { goal: number }>(
+      parts.join(' UNION ALL '),
+      query.params,
+    );
+    const everyone = rows.find((row) => row.goal === -1);
+    const total = everyone ? visitorsOf(everyone) : 0;
+    return goals.map((goal, index) => {
+      const row = rows.find((r) => r.goal === index);
+      return {
+        visitors: row ? visitorsOf(row) : 0,
+        conversions: row ? Number(goal.eventName !== null ? row.events : row.pageviews) : 0,
+        total,
+      };
+    });
   }
 
   /**
@@ -767,7 +824,7 @@ export class StatsService {
     scope: QueryScope,
     dimension: Dimension,
     sort: BreakdownSort,
-    request: Pick<BreakdownRequest, 'order' | 'search'>,
+    request: Pick<BreakdownRequest, 'order' | 'search'> & { rows?: number },
   ): Promise<BreakdownRow[] | undefined> {
     if (propKey(dimension) !== undefined || scope.filters.length > 0) return undefined;
     if ((await this.rollupFilterOf(scope)) !== null) return undefined;
@@ -776,9 +833,22 @@ export class StatsService {
       request.search === undefined || request.search === ''
         ? ''
         : `AND value ILIKE ${query.param(`%${escapeLike(request.search)}%`)}`;
+    // Only the values that can make the page asked for get their sketches merged: ranked in SQL
+    // by the sort's own sums, the visitors by the sum of each day's (exact) visitors, with room
+    // to spare for the difference that merging makes.
+    const candidates = Math.max(
+      BREAKDOWN_CANDIDATES,
+      2 * (request.rows ?? Number.MAX_SAFE_INTEGER / 4),
+    );
+    const order = request.order === 'asc' ? 'ASC' : 'DESC';
     const sums = await this.read<RollupSums & { value: string | null }>(
-      `SELECT value, ${ROLLUP_SUMS}
-         FROM (${rollupValues(query, scope, dimension.name)} ${search}) r
+      `WITH v AS MATERIALIZED (${rollupValues(query, scope, dimension.name)} ${search}),
+            ranked AS (
+              SELECT coalesce(value, E'\\x01') AS key FROM v GROUP BY value
+               ORDER BY ${RANK_SQL[sort]} ${order}, value ASC NULLS FIRST
+               LIMIT ${query.param(Math.min(candidates, 2 ** 31 - 1))})
+       SELECT value, ${ROLLUP_SUMS}
+         FROM v JOIN ranked ON ranked.key = coalesce(v.value, E'\\x01')
         GROUP BY value ORDER BY value ASC NULLS FIRST`,
       query.params,
     );
@@ -908,6 +978,20 @@ export class StatsService {
     }
   }
 }
+
+/** At least this many values of a breakdown from rollups are merged and sorted exactly. */
+const BREAKDOWN_CANDIDATES = 200;
+
+/** How rollup rows rank for each sort, in SQL, before their visitors are merged. */
+const RANK_SQL: Record<BreakdownSort, string> = {
+  visitors: 'sum(visitors)',
+  conversionRate: 'sum(visitors)',
+  visits: 'sum(visits)',
+  pageviews: 'sum(pageviews)',
+  events: 'sum(events)',
+  bounceRate: 'CASE WHEN sum(visits) > 0 THEN round(100 * sum(bounces) / sum(visits)) ELSE 0 END',
+  visitDuration: 'CASE WHEN sum(visits) > 0 THEN round(sum(duration) / sum(visits)) ELSE 0 END',
+};
 
 const VISIT_AGGREGATES = `SELECT count(*)::int AS visits,
         count(*) FILTER (WHERE page_view_count <= 1)::int AS bounces,

@@ -23,7 +23,9 @@ export const ROLLUP_SUMS = `coalesce(sum(pageviews), 0)::int AS pageviews,
   coalesce(sum(visit_pageviews), 0)::int AS "visitPageviews",
   coalesce(sum(duration), 0)::float8 AS "durationSeconds", coalesce(sum(events), 0)::int AS events,
   coalesce(sum(visitors), 0)::int AS "visitorSum",
-  array_agg(visitors_sketch) FILTER (WHERE visitors > 0) AS sketches`;
+  count(*) FILTER (WHERE visitors > 0)::int AS "sketchCount",
+  string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
+    FILTER (WHERE visitors > 0) AS sketches`;
 
 /** A row of `ROLLUP_SUMS`. */
 export interface RollupSums {
@@ -34,17 +36,32 @@ export interface RollupSums {
   durationSeconds: number;
   events: number;
   visitorSum: number;
-  sketches: Buffer[] | null;
+  sketchCount: number;
+  /**
+   * The sketches of the rows with visitors, each after its length (4 bytes): one `bytea`, which
+   * the driver decodes far faster than an array of them.
+   */
+  sketches: Buffer | null;
 }
 
 /**
  * The distinct visitors of rollup rows: exact when one row has any (a day, an hour, a value of
  * a day), else the estimate of their merged sketches.
  */
-export function visitorsOf(row: Pick<RollupSums, 'visitorSum' | 'sketches'>): number {
-  const sketches = row.sketches ?? [];
-  if (sketches.length <= 1) return Number(row.visitorSum);
-  return Math.round(HyperLogLog.merge(sketches).estimate());
+export function visitorsOf(
+  row: Pick<RollupSums, 'visitorSum' | 'sketchCount' | 'sketches'>,
+): number {
+  if (row.sketchCount <= 1 || !row.sketches) return Number(row.visitorSum);
+  return Math.round(HyperLogLog.merge(splitSketches(row.sketches)).estimate());
+}
+
+/** The sketches of `RollupSums.sketches`. */
+function* splitSketches(packed: Buffer): Generator<Uint8Array> {
+  for (let offset = 0; offset < packed.length;) {
+    const length = packed.readInt32BE(offset);
+    yield packed.subarray(offset + 4, offset + 4 + length);
+    offset += 4 + length;
+  }
 }
 
 /**

@@ -83,27 +83,44 @@ export function hourTotalsSql(table = 'stats_hours'): string {
  * - `event`: visitors and custom events of the day's events.
  */
 export function dayValuesSql(table = 'stats_day_values'): string {
-  const hitPairs = `SELECT d.dimension, d.value, p.visitor_id, p.session_id
-    FROM ${HITS.replace('\n  WHERE', ` ${lateral([...VISIT_DIMENSIONS, ...PAGE_DIMENSIONS])}\n  WHERE`)}`;
-  const eventPairs = `SELECT d.dimension, d.value, e.visitor_id
-    FROM ${EVENTS.replace(' WHERE', ` ${lateral(EVENT_DIMENSIONS)} WHERE`)}`;
-  const pageDimensions = PAGE_DIMENSIONS.map((d) => `'${d.name}'`).join(', ');
+  // The visit dimensions of a page view are its visit's: they are read once per visit of the
+  // day (with its number of page views that day), not once per page view.
   return `INSERT INTO ${table} (site_id, day, dimension, value, visitors, visitors_sketch,
       pageviews, visits, bounces, visit_pageviews, duration, events)
-    WITH hit_pairs AS MATERIALIZED (${hitPairs}),
-         event_pairs AS MATERIALIZED (${eventPairs})
+    WITH day_hits AS MATERIALIZED (
+           SELECT p.session_id, p.visitor_id, p.path, p.hostname FROM page_views p
+            WHERE p.site_id = $1 AND p.created_at >= ${FROM} AND p.created_at < ${TO}),
+         day_visits AS MATERIALIZED (
+           SELECT session_id, visitor_id, count(*) AS hits FROM day_hits GROUP BY 1, 2),
+         visit_pairs AS MATERIALIZED (
+           SELECT d.dimension, d.value, v.visitor_id, v.hits
+             FROM day_visits v JOIN sessions s ON s.id = v.session_id ${lateral(VISIT_DIMENSIONS)}),
+         page_pairs AS MATERIALIZED (
+           SELECT d.dimension, d.value, p.visitor_id, p.session_id
+             FROM day_hits p ${lateral(PAGE_DIMENSIONS)}),
+         event_pairs AS MATERIALIZED (
+           SELECT d.dimension, d.value, e.visitor_id
+             FROM ${EVENTS.replace(' WHERE', ` ${lateral(EVENT_DIMENSIONS)} WHERE`)}),
+         visitor_pairs AS MATERIALIZED (
+           SELECT dimension, value, visitor_id FROM visit_pairs
+           UNION SELECT dimension, value, visitor_id FROM page_pairs
+           UNION SELECT dimension, value, visitor_id FROM event_pairs)
     SELECT $1, $2::date, u.dimension, u.value, sum(u.visitors)::int,
            coalesce((array_agg(u.sketch) FILTER (WHERE u.sketch IS NOT NULL))[1], $4),
            sum(u.pageviews)::int, sum(u.visits)::int, sum(u.bounces)::int,
            sum(u.visit_pageviews)::int, sum(u.duration)::float8, sum(u.events)::int
       FROM (
-        SELECT dimension, value, count(DISTINCT visitor_id) AS visitors, count(*) AS pageviews,
-               CASE WHEN dimension IN (${pageDimensions}) THEN count(DISTINCT session_id) ELSE 0 END AS visits,
-               0 AS bounces, 0 AS visit_pageviews, 0::float8 AS duration, 0 AS events,
-               NULL::bytea AS sketch
-          FROM hit_pairs GROUP BY dimension, value
+        SELECT dimension, value, count(*) AS visitors, 0 AS pageviews, 0 AS visits, 0 AS bounces,
+               0 AS visit_pageviews, 0::float8 AS duration, 0 AS events, NULL::bytea AS sketch
+          FROM visitor_pairs GROUP BY dimension, value
         UNION ALL
-        SELECT dimension, value, count(DISTINCT visitor_id), 0, 0, 0, 0, 0, count(*), NULL
+        SELECT dimension, value, 0, sum(hits), 0, 0, 0, 0, 0, NULL
+          FROM visit_pairs GROUP BY dimension, value
+        UNION ALL
+        SELECT dimension, value, 0, count(*), count(DISTINCT session_id), 0, 0, 0, 0, NULL
+          FROM page_pairs GROUP BY dimension, value
+        UNION ALL
+        SELECT dimension, value, 0, 0, 0, 0, 0, 0, count(*), NULL
           FROM event_pairs GROUP BY dimension, value
         UNION ALL
         SELECT d.dimension, d.value, 0, 0, ${VISIT_SUMS}, 0, NULL
@@ -111,11 +128,10 @@ export function dayValuesSql(table = 'stats_day_values'): string {
          GROUP BY d.dimension, d.value
         UNION ALL
         SELECT dimension, value, 0, 0, 0, 0, 0, 0, 0, sketch
-          FROM (${visitorsSketch(
-            `SELECT dimension, value, visitor_id FROM hit_pairs
-             UNION ALL SELECT dimension, value, visitor_id FROM event_pairs`,
-            ['dimension', 'value'],
-          )}) k
+          FROM (${visitorsSketch('SELECT dimension, value, visitor_id FROM visitor_pairs', [
+            'dimension',
+            'value',
+          ])}) k
       ) u
      GROUP BY u.dimension, u.value`;
 }
