@@ -2,7 +2,9 @@
  * `npm run bench:track`: how fast `POST /track` stores events, next to a baseline that only
  * validates them, in alternating rounds. Sends bounded load to 127.0.0.1 only, then checks that
  * every 2xx is a stored row. Settings: BENCH_DURATION (seconds per side, default 15),
- * BENCH_ROUNDS (3), BENCH_CONNECTIONS (50),
+ * BENCH_ROUNDS (3), BENCH_CONNECTIONS (50), BENCH_ROLLUP_INTERVAL_SECONDS (5: the server's
+ * STATS_ROLLUP_INTERVAL_SECONDS, so the stats rollup job recomputes the site's day several times
+ * during the run, as it would every minute in production; 0 runs without rollups),
  * DATABASE_URL (unset: a throw-away embedded PostgreSQL).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,6 +19,7 @@ import { openBenchDatabase } from './bench-database.js';
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROLLUP_INTERVAL = Number(process.env.BENCH_ROLLUP_INTERVAL_SECONDS ?? 5);
 const WARMUP_SECONDS = 3;
 const VISITORS = 20_000;
 const CHROME_UA =
@@ -207,6 +210,24 @@ async function storedRows(
   }
 }
 
+/** What the stats rollup job made of the run: the site's day rollups and their page views. */
+async function rollupState(databaseUrl: string, siteId: string): Promise<string> {
+  if (ROLLUP_INTERVAL === 0) return 'Stats rollups: off (BENCH_ROLLUP_INTERVAL_SECONDS=0).';
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ days: number; pageviews: number; last: Date | null }>(
+      `SELECT count(*)::int AS days, coalesce(sum(pageviews), 0)::int AS pageviews,
+              max(computed_at) AS last FROM stats_days WHERE site_id = $1`,
+      [siteId],
+    );
+    const [row] = rows;
+    return `Stats rollups: job every ${ROLLUP_INTERVAL} s during the run; the site's ${row.days} day rollup(s) hold ${row.pageviews} page views, last computed ${row.last?.toISOString() ?? 'never'}.`;
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * CPU seconds used so far by the app process and by PostgreSQL (Linux only): the embedded
  * server's postmaster and its children when `postmasterPid` is known, else every local process
@@ -284,6 +305,7 @@ async function main(): Promise<void> {
     TRUST_PROXY: '1',
     LOG_LEVEL: 'warn',
     CREATE_DEMO_SITE: 'false',
+    STATS_ROLLUP_INTERVAL_SECONDS: String(ROLLUP_INTERVAL),
   });
   const baseline = start(join(here, 'baseline/main.js'), { PORT: String(baselinePort) });
   try {
@@ -349,6 +371,7 @@ async function main(): Promise<void> {
     );
     // The p99 of every answer of the run; each round's own p99 (that round's worst moments) is
     // shown beside it.
+    console.log(await rollupState(databaseUrl, siteId));
     console.log(
       `p99 of /track: ${track.p99} ms over the ${trackLatencies.length} 2xx answers of the rounds; per round ${tracks.map((run) => run.p99).join(', ')} ms (target < 50 ms: ${track.p99 < 50 ? 'met' : 'not met'})`,
     );

@@ -10,6 +10,7 @@ import {
 } from '../filtered-traffic/filtered-traffic.service.js';
 import { statsConfig } from '../config/stats.config.js';
 import { poolOf } from '../database/bounded-query.js';
+import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../database/pool-transaction.js';
 import { toLikePattern } from '../goals/goal-match.js';
 import { type GoalView, GoalsService } from '../goals/goals.service.js';
 import { type Dimension, dimensionNamed, DIMENSION_NAMES, propKey } from './dimensions.js';
@@ -946,36 +947,18 @@ export class StatsService {
    * client reads (each FETCH is bounded, and a client that stops reading is cut by
    * `idle_in_transaction_session_timeout`).
    */
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await poolOf(this.dataSource).connect();
-    // A connection the server ends while it is checked out (a timeout, a restart) emits 'error'
-    // on the client, which would end the process unheard: the query in flight fails anyway.
-    let broken: Error | undefined;
-    const onError = (error: Error): void => {
-      broken = error;
-    };
-    client.on('error', onError);
-    let failed: Error | undefined;
-    try {
-      await client.query('BEGIN READ ONLY');
-      await client.query(
-        `SELECT set_config('statement_timeout', $1, true),
-                CASE WHEN current_setting('transaction_timeout', true) IS NOT NULL
-                     THEN set_config('transaction_timeout', '0', true) END`,
-        [String(Math.floor(this.timeoutMs))],
-      );
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      failed = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.removeListener('error', onError);
-      // A connection whose query failed midway is not worth keeping.
-      client.release(broken ?? failed);
-    }
+  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withPoolTransaction(
+      poolOf(this.dataSource),
+      {
+        begin: 'BEGIN READ ONLY',
+        settings: {
+          sql: `SELECT set_config('statement_timeout', $1, true), ${LIFT_TRANSACTION_TIMEOUT}`,
+          params: [String(Math.floor(this.timeoutMs))],
+        },
+      },
+      work,
+    );
   }
 }
 

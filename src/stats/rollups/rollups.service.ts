@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { statsConfig } from '../../config/stats.config.js';
 import { poolOf } from '../../database/bounded-query.js';
+import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
 import { localDateTime } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
 import {
@@ -85,25 +86,36 @@ export class RollupsService {
     );
   }
 
-  /** Recomputes one local day of a site from the raw rows, replacing its rollups. */
-  async recomputeDay(site: RollupSite, day: string): Promise<void> {
+  /**
+   * Recomputes one local day of a site from the raw rows, replacing its rollups. With
+   * `unlessComputedAfter`, a day recomputed after that time meanwhile (by the job, while a
+   * rebuild waited for the site's lock) is left as it is. Answers whether it recomputed.
+   */
+  async recomputeDay(
+    site: RollupSite,
+    day: string,
+    unlessComputedAfter?: Date,
+  ): Promise<boolean> {
     // The site's lock is taken before the transaction, so that its snapshot sees a timezone
-    // change that committed while it waited (see `SitesService.update`).
-    // Taken before the transaction's snapshot: every row stamped before it and committed by
-    // then is in; rows still in flight are caught by the next refresh's overlap.
+    // change that committed while it waited (see `SitesService.update`). `started` is taken
+    // before the snapshot: every row stamped before it and committed by then is in; rows still
+    // in flight are caught by the next refresh's overlap.
     const started = this.clock.now();
-    await this.inTransaction(site.id, async (client) => {
-      const { rows } = await client.query<{ timezone: string }>(
-        'SELECT timezone FROM sites WHERE id = $1 AND deleted_at IS NULL',
-        [site.id],
+    return this.inTransaction(site.id, async (client) => {
+      const { rows } = await client.query<{ timezone: string; fresh: boolean }>(
+        `SELECT timezone, EXISTS (SELECT 1 FROM stats_days d WHERE d.site_id = s.id
+                                    AND d.day = $2::date AND d.computed_at > $3) AS fresh
+           FROM sites s WHERE id = $1 AND deleted_at IS NULL`,
+        [site.id, day, unlessComputedAfter ?? 'infinity'],
       );
-      if (!rows[0]) return;
+      if (!rows[0] || rows[0].fresh) return false;
       await client.query(DELETE_DAY[0], [site.id, day, ROLLUP_DIMENSIONS]);
       for (const sql of DELETE_DAY.slice(1)) await client.query(sql, [site.id, day]);
       const params = [site.id, day, rows[0].timezone, EMPTY_SKETCH];
       await client.query(dayTotalsSql(), [...params, started]);
       await client.query(hourTotalsSql(), params);
       await client.query(dayValuesSql(), params);
+      return true;
     });
   }
 
@@ -150,10 +162,7 @@ export class RollupsService {
     );
     let count = 0;
     for (const [index, day] of days.entries()) {
-      if (!done.has(day)) {
-        await this.recomputeDay(site, day);
-        count++;
-      }
+      if (!done.has(day) && (await this.recomputeDay(site, day, started))) count++;
       onDay?.({ siteId: site.id, day, done: index + 1, total: days.length });
     }
     await this.query('UPDATE sites SET stats_rebuild_started_at = NULL WHERE id = $1', [site.id]);
@@ -301,46 +310,41 @@ export class RollupsService {
    * rows) with a statement timeout fit for it, instead of ingestion's, under the site's rollup
    * lock (a session lock, taken before the transaction's snapshot).
    */
-  private async inTransaction<T>(
+  private inTransaction<T>(
     siteId: string,
     work: (client: pg.PoolClient) => Promise<T>,
   ): Promise<T> {
-    const client = await poolOf(this.dataSource).connect();
-    let broken: Error | undefined;
-    const onError = (error: Error): void => {
-      broken = error;
-    };
-    client.on('error', onError);
-    let failed: Error | undefined;
     let locked = false;
-    try {
-      await client.query(`SELECT set_config('statement_timeout', $1, false)`, [
-        String(RECOMPUTE_TIMEOUT_MS),
-      ]);
-      await client.query(SITE_LOCK, [siteId]);
-      locked = true;
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-      await client.query(
-        `SELECT set_config('work_mem', $1, true),
-                CASE WHEN current_setting('transaction_timeout', true) IS NOT NULL
-                     THEN set_config('transaction_timeout', '0', true) END`,
-        [RECOMPUTE_WORK_MEM],
-      );
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      failed = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      if (!broken) {
-        if (locked) await client.query(SITE_UNLOCK, [siteId]).catch(() => undefined);
-        await client.query('RESET statement_timeout').catch(() => undefined);
-      }
-      client.removeListener('error', onError);
-      client.release(broken ?? failed);
-    }
+    return withPoolTransaction(
+      poolOf(this.dataSource),
+      {
+        begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ',
+        settings: {
+          sql: `SELECT set_config('work_mem', $1, true), ${LIFT_TRANSACTION_TIMEOUT}`,
+          params: [RECOMPUTE_WORK_MEM],
+        },
+        before: async (client) => {
+          // Session-level, so the lock wait is bounded too; reset once done.
+          // (transaction_timeout bounds the implicit transaction of the lock wait too.)
+          await client.query(
+            `SELECT set_config('statement_timeout', $1, false),
+                    CASE WHEN current_setting('transaction_timeout', true) IS NOT NULL
+                         THEN set_config('transaction_timeout', '0', false) END`,
+            [String(RECOMPUTE_TIMEOUT_MS)],
+          );
+          await client.query(SITE_LOCK, [siteId]);
+          locked = true;
+        },
+        after: async (client) => {
+          if (locked) await client.query(SITE_UNLOCK, [siteId]);
+          await client.query(
+            `SELECT set_config('statement_timeout', reset_val, false) FROM pg_settings
+              WHERE name IN ('statement_timeout', 'transaction_timeout')`,
+          );
+        },
+      },
+      work,
+    );
   }
 }
 
