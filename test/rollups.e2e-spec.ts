@@ -150,6 +150,15 @@ describe('stats rollups', () => {
     const check = await rollups.check({ id: siteId, timezone: TIMEZONE });
     expect(check.mismatched).toEqual(['2026-11-09']);
     expect(check.missing).toEqual([]);
+    // A drill-down (versions of one browser) reads the rollup rows of the versions, which keep
+    // their browser.
+    await dataSource.query(
+      `UPDATE stats_day_values SET pageviews = pageviews + 500
+        WHERE site_id = $1 AND dimension = 'browser_version' AND day = '2026-11-09'`,
+      [siteId],
+    );
+    const versions = await breakdown('browser_version', { ...query, filter: 'browser:is:Chrome' });
+    expect(versions).toEqual([expect.objectContaining({ value: '131.0.0.0', pageviews: 507 })]);
     // A period with a day that has no rollup reads the raw rows, and is right.
     await dataSource.query(`DELETE FROM stats_days WHERE site_id = $1 AND day = '2026-11-10'`, [
       siteId,
@@ -158,7 +167,7 @@ describe('stats rollups', () => {
     expect((await rollups.check({ id: siteId, timezone: TIMEZONE })).missing).toEqual([
       '2026-11-10',
     ]);
-    // The rebuild mends both.
+    // The rebuild mends all of it.
     clock.advance(1000);
     expect(await rollups.rebuild({ id: siteId, timezone: TIMEZONE })).toBe(3);
     expect((await summary(query)).pageviews).toBe(7);

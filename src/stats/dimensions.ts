@@ -16,6 +16,11 @@ export interface Dimension {
   /** `*` in `is`/`is_not` values matches any run of characters (page paths). */
   wildcards: boolean;
   description: string;
+  /**
+   * The dimension this one drills down from (`source` for `referrer`): the rollups keep its
+   * value beside this one's, so a breakdown of this one filtered on that one reads them.
+   */
+  parent?: string;
 }
 
 /**
@@ -26,8 +31,13 @@ export const SCREEN_CLASS_SQL = `CASE WHEN s.screen_width IS NULL THEN NULL
   WHEN s.screen_width < 576 THEN 'mobile' WHEN s.screen_width < 992 THEN 'tablet'
   WHEN s.screen_width < 1440 THEN 'laptop' ELSE 'desktop' END`;
 
-function visit(name: string, sql: string, description: string, wildcards = false): Dimension {
-  return { name, level: 'visit', sql, wildcards, description };
+function visit(
+  name: string,
+  sql: string,
+  description: string,
+  options: { wildcards?: boolean; parent?: string } = {},
+): Dimension {
+  return { name, level: 'visit', sql, wildcards: options.wildcards ?? false, description, parent: options.parent };
 }
 
 /** Every dimension but `prop.<key>`, which the rollups keep too. */
@@ -40,23 +50,29 @@ export const FIXED_DIMENSIONS: Dimension[] = [
     wildcards: false,
     description: 'The host the page was on.',
   },
-  visit('entry_page', 's.entry_path', 'The first page of the visit.', true),
-  visit('exit_page', 's.exit_path', 'The last page of the visit.', true),
+  visit('entry_page', 's.entry_path', 'The first page of the visit.', { wildcards: true }),
+  visit('exit_page', 's.exit_path', 'The last page of the visit.', { wildcards: true }),
   visit(
     'source',
     's.source',
     'Where the visit came from: a named source ("Google"), its utm_source, or the referring host; null is "Direct / None".',
   ),
-  visit('referrer', 's.referrer', 'The referring URL (without query string) of the visit.'),
+  visit('referrer', 's.referrer', 'The referring URL (without query string) of the visit.', {
+    parent: 'source',
+  }),
   visit('utm_source', 's.utm_source', 'utm_source of the first page of the visit.'),
   visit('utm_medium', 's.utm_medium', 'utm_medium of the first page of the visit.'),
   visit('utm_campaign', 's.utm_campaign', 'utm_campaign of the first page of the visit.'),
   visit('utm_term', 's.utm_term', 'utm_term of the first page of the visit.'),
   visit('utm_content', 's.utm_content', 'utm_content of the first page of the visit.'),
   visit('browser', 's.browser', 'The browser.'),
-  visit('browser_version', 's.browser_version', 'The browser version (filter by browser too).'),
+  visit('browser_version', 's.browser_version', 'The browser version (filter by browser too).', {
+    parent: 'browser',
+  }),
   visit('os', 's.os', 'The operating system.'),
-  visit('os_version', 's.os_version', 'The operating system version (filter by os too).'),
+  visit('os_version', 's.os_version', 'The operating system version (filter by os too).', {
+    parent: 'os',
+  }),
   visit(
     'device',
     's.device_type',

@@ -816,8 +816,9 @@ export class StatsService {
   }
 
   /**
-   * Every row of an unfiltered breakdown from the rollups, sorted, or undefined when they cannot
-   * answer (a filter, a property dimension, a day without rollups). Rows come from SQL in value
+   * Every row of a breakdown from the rollups, sorted, or undefined when they cannot answer (a
+   * filter other than one on the dimension itself or its parent, a property dimension, a day
+   * without rollups). Rows come from SQL in value
    * order and are sorted stably by the metric here, once the visitors are merged, so ties keep
    * the order the raw query gives them.
    */
@@ -827,13 +828,26 @@ export class StatsService {
     sort: BreakdownSort,
     request: Pick<BreakdownRequest, 'order' | 'search'> & { rows?: number },
   ): Promise<BreakdownRow[] | undefined> {
-    if (propKey(dimension) !== undefined || scope.filters.length > 0) return undefined;
-    if ((await this.rollupFilterOf(scope)) !== null) return undefined;
+    if (propKey(dimension) !== undefined) return undefined;
+    // No filter, one on the dimension this one drills down from (referrer within a source), or
+    // one on this dimension itself (its rows whose value passes).
+    const filter = await this.rollupFilterOf(scope);
+    if (filter === undefined) return undefined;
+    const on =
+      filter === null
+        ? undefined
+        : filter.dimension.name === dimension.name
+          ? 'value'
+          : filter.dimension.name === dimension.parent
+            ? 'parent'
+            : null;
+    if (on === null) return undefined;
     const query = new StatsQueryBuilder(scope);
-    const search =
+    let search =
       request.search === undefined || request.search === ''
         ? ''
         : `AND value ILIKE ${query.param(`%${escapeLike(request.search)}%`)}`;
+    if (filter && on) search += ` AND ${query.conditionOn(filter, on)}`;
     // Only the values that can make the page asked for get their sketches merged: ranked in SQL
     // by the sort's own sums, the visitors by the sum of each day's (exact) visitors, with room
     // to spare for the difference that merging makes.
@@ -963,7 +977,7 @@ export class StatsService {
 }
 
 /** At least this many values of a breakdown from rollups are merged and sorted exactly. */
-const BREAKDOWN_CANDIDATES = 200;
+const BREAKDOWN_CANDIDATES = 50;
 
 /** How rollup rows rank for each sort, in SQL, before their visitors are merged. */
 const RANK_SQL: Record<BreakdownSort, string> = {

@@ -17,6 +17,12 @@ import { statsConfig } from '../../config/stats.config.js';
 import { databaseErrorCode } from '../../database/database-errors.js';
 import { RollupsService } from './rollups.service.js';
 
+/**
+ * A site is refreshed again no sooner than this many times as long as one of its days took to
+ * recompute: the job spends at most about a fifth of a core on one busy site.
+ */
+const COST_FACTOR = 4;
+
 /** `pg_try_advisory_lock` key: one replica at a time refreshes the rollups. */
 const ROLLUP_JOB_LOCK_KEY = 7_391_204_121;
 
@@ -47,8 +53,9 @@ export interface RollupRun {
 /**
  * Refreshes the stats rollups every `STATS_ROLLUP_INTERVAL_SECONDS` (0 turns rollups off): for
  * every site, the days that new rows touched, and days that have none yet (a new day, a new
- * deployment, a timezone change), a month of them per site and run. One replica at a time runs
- * it (a session-level `pg_try_advisory_lock`); a failed run is logged and the next one retries.
+ * deployment, a timezone change), a month of them per site and run. A site whose day takes
+ * long to recompute is refreshed less often (see `COST_FACTOR`). One replica at a time runs it
+ * (a session-level `pg_try_advisory_lock`); a failed run is logged and the next one retries.
  */
 @Injectable()
 export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,6 +64,8 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
   private timer?: NodeJS.Timeout;
   private running?: Promise<RollupRun>;
   private stopped = false;
+  /** When each site was last refreshed, and how long a day of it took to recompute. */
+  private readonly lastRefresh = new Map<string, { at: number; msPerDay: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -79,15 +88,20 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.running?.catch(() => undefined);
   }
 
-  /** Refreshes the rollups now, or joins the run in progress on this replica. */
-  run(): Promise<RollupRun> {
-    this.running ??= this.runLocked().finally(() => (this.running = undefined));
+  /**
+   * Refreshes the rollups now, or joins the run in progress on this replica. `paced` (the
+   * scheduled runs) skips the sites refreshed too recently for their cost.
+   */
+  run(options: { paced?: boolean } = {}): Promise<RollupRun> {
+    this.running ??= this.runLocked(options.paced ?? false).finally(
+      () => (this.running = undefined),
+    );
     return this.running;
   }
 
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
-      void this.run()
+      void this.run({ paced: true })
         .then(
           (run) => (run.missingLeft > 0 ? Math.min(this.intervalMs, 5000) : this.intervalMs),
           (error: unknown) => {
@@ -104,7 +118,7 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
     }, delayMs).unref();
   }
 
-  private async runLocked(): Promise<RollupRun> {
+  private async runLocked(paced: boolean): Promise<RollupRun> {
     const end = this.runSeconds.startTimer();
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -118,7 +132,16 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
         let missingLeft = 0;
         for (const site of await this.rollups.sites()) {
           if (this.stopped) break;
+          // A site whose days take long to recompute waits COST_FACTOR times that long between
+          // refreshes, so that one busy site never keeps the database busy.
+          const last = this.lastRefresh.get(site.id);
+          if (paced && last && performance.now() - last.at < COST_FACTOR * last.msPerDay) continue;
+          const at = performance.now();
           const result = await this.rollups.refresh(site);
+          if (result.days.length > 0) {
+            const msPerDay = (performance.now() - at) / result.days.length;
+            this.lastRefresh.set(site.id, { at, msPerDay });
+          }
           days += result.days.length;
           missingLeft += result.missingLeft;
         }

@@ -16,10 +16,13 @@ const VISIT_DIMENSIONS = FIXED_DIMENSIONS.filter((d) => d.level === 'visit');
 const PAGE_DIMENSIONS = FIXED_DIMENSIONS.filter((d) => d.level === 'page');
 const EVENT_DIMENSIONS = FIXED_DIMENSIONS.filter((d) => d.level === 'event');
 
+const sqlOf = (name: string): string => FIXED_DIMENSIONS.find((d) => d.name === name)!.sql;
+
+/** One row per dimension of `dimensions`: its name, value, and its parent's value (or null). */
 const lateral = (dimensions: typeof FIXED_DIMENSIONS): string =>
   `CROSS JOIN LATERAL (VALUES ${dimensions
-    .map((d) => `('${d.name}', ${d.sql})`)
-    .join(', ')}) AS d(dimension, value)`;
+    .map((d) => `('${d.name}', ${d.sql}, ${d.parent ? sqlOf(d.parent) : 'NULL::text'})`)
+    .join(', ')}) AS d(dimension, value, parent)`;
 
 /** The day's page views with their visit (`p`, `s`). */
 const HITS = `page_views p JOIN sessions s ON s.id = p.session_id
@@ -85,7 +88,7 @@ export function hourTotalsSql(table = 'stats_hours'): string {
 export function dayValuesSql(table = 'stats_day_values'): string {
   // The visit dimensions of a page view are its visit's: they are read once per visit of the
   // day (with its number of page views that day), not once per page view.
-  return `INSERT INTO ${table} (site_id, day, dimension, value, visitors, visitors_sketch,
+  return `INSERT INTO ${table} (site_id, day, dimension, value, parent, visitors, visitors_sketch,
       pageviews, visits, bounces, visit_pageviews, duration, events)
     WITH day_hits AS MATERIALIZED (
            SELECT p.session_id, p.visitor_id, p.path, p.hostname FROM page_views p
@@ -93,47 +96,49 @@ export function dayValuesSql(table = 'stats_day_values'): string {
          day_visits AS MATERIALIZED (
            SELECT session_id, visitor_id, count(*) AS hits FROM day_hits GROUP BY 1, 2),
          visit_pairs AS MATERIALIZED (
-           SELECT d.dimension, d.value, v.visitor_id, v.hits
+           SELECT d.dimension, d.value, d.parent, v.visitor_id, v.hits
              FROM day_visits v JOIN sessions s ON s.id = v.session_id ${lateral(VISIT_DIMENSIONS)}),
          page_pairs AS MATERIALIZED (
-           SELECT d.dimension, d.value, p.visitor_id, p.session_id
+           SELECT d.dimension, d.value, d.parent, p.visitor_id, p.session_id
              FROM day_hits p ${lateral(PAGE_DIMENSIONS)}),
          event_pairs AS MATERIALIZED (
-           SELECT d.dimension, d.value, e.visitor_id
+           SELECT d.dimension, d.value, d.parent, e.visitor_id
              FROM ${EVENTS.replace(' WHERE', ` ${lateral(EVENT_DIMENSIONS)} WHERE`)}),
          visitor_pairs AS MATERIALIZED (
-           SELECT dimension, value, visitor_id FROM visit_pairs
-           UNION SELECT dimension, value, visitor_id FROM page_pairs
-           UNION SELECT dimension, value, visitor_id FROM event_pairs)
-    SELECT $1, $2::date, u.dimension, u.value, sum(u.visitors)::int,
+           SELECT dimension, value, parent, visitor_id FROM visit_pairs
+           UNION SELECT dimension, value, parent, visitor_id FROM page_pairs
+           UNION SELECT dimension, value, parent, visitor_id FROM event_pairs)
+    SELECT $1, $2::date, u.dimension, u.value, u.parent, sum(u.visitors)::int,
            coalesce((array_agg(u.sketch) FILTER (WHERE u.sketch IS NOT NULL))[1], $4),
            sum(u.pageviews)::int, sum(u.visits)::int, sum(u.bounces)::int,
            sum(u.visit_pageviews)::int, sum(u.duration)::float8, sum(u.events)::int
       FROM (
-        SELECT dimension, value, count(*) AS visitors, 0 AS pageviews, 0 AS visits, 0 AS bounces,
-               0 AS visit_pageviews, 0::float8 AS duration, 0 AS events, NULL::bytea AS sketch
-          FROM visitor_pairs GROUP BY dimension, value
+        SELECT dimension, value, parent, count(*) AS visitors, 0 AS pageviews, 0 AS visits,
+               0 AS bounces, 0 AS visit_pageviews, 0::float8 AS duration, 0 AS events,
+               NULL::bytea AS sketch
+          FROM visitor_pairs GROUP BY dimension, value, parent
         UNION ALL
-        SELECT dimension, value, 0, sum(hits), 0, 0, 0, 0, 0, NULL
-          FROM visit_pairs GROUP BY dimension, value
+        SELECT dimension, value, parent, 0, sum(hits), 0, 0, 0, 0, 0, NULL
+          FROM visit_pairs GROUP BY dimension, value, parent
         UNION ALL
-        SELECT dimension, value, 0, count(*), count(DISTINCT session_id), 0, 0, 0, 0, NULL
-          FROM page_pairs GROUP BY dimension, value
+        SELECT dimension, value, parent, 0, count(*), count(DISTINCT session_id), 0, 0, 0, 0, NULL
+          FROM page_pairs GROUP BY dimension, value, parent
         UNION ALL
-        SELECT dimension, value, 0, 0, 0, 0, 0, 0, count(*), NULL
-          FROM event_pairs GROUP BY dimension, value
+        SELECT dimension, value, parent, 0, 0, 0, 0, 0, 0, count(*), NULL
+          FROM event_pairs GROUP BY dimension, value, parent
         UNION ALL
-        SELECT d.dimension, d.value, 0, 0, ${VISIT_SUMS}, 0, NULL
+        SELECT d.dimension, d.value, d.parent, 0, 0, ${VISIT_SUMS}, 0, NULL
           FROM ${VISITS.replace(' WHERE', ` ${lateral(VISIT_DIMENSIONS)} WHERE`)}
-         GROUP BY d.dimension, d.value
+         GROUP BY d.dimension, d.value, d.parent
         UNION ALL
-        SELECT dimension, value, 0, 0, 0, 0, 0, 0, 0, sketch
-          FROM (${visitorsSketch('SELECT dimension, value, visitor_id FROM visitor_pairs', [
+        SELECT dimension, value, parent, 0, 0, 0, 0, 0, 0, 0, sketch
+          FROM (${visitorsSketch('SELECT dimension, value, parent, visitor_id FROM visitor_pairs', [
             'dimension',
             'value',
+            'parent',
           ])}) k
       ) u
-     GROUP BY u.dimension, u.value`;
+     GROUP BY u.dimension, u.value, u.parent`;
 }
 
 /** Removes the rollups of one day (`$1` site, `$2` date). */

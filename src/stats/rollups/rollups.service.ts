@@ -238,7 +238,7 @@ export class RollupsService {
         )) +
         (await compare(
           'stats_day_values',
-          `day, dimension, value, ${metrics}, events`,
+          `day, dimension, value, parent, ${metrics}, events`,
           'site_id = $1 AND day = $2::date',
         ));
       return differences > 0;

@@ -10,8 +10,8 @@ import {
 import { Site } from '../../../sites/entities/site.entity.js';
 
 /**
- * One breakdown row of one local day: a dimension (`source`, `page`, `event`…) and one of its
- * values (null: none), with the metrics a breakdown shows, computed with its day (see
+ * One breakdown row of one local day: a dimension (`source`, `page`, `event`…), one of its
+ * values (null: none) and its parent's value (see `parent`), with the metrics a breakdown shows, computed with its day (see
  * `StatsDay`). Visit dimensions count visits that started that day and the page views of that
  * day by visits with the value; page dimensions count that day's page views on the value and
  * the visits they belong to; `event` counts custom events.
@@ -41,6 +41,14 @@ export class StatsDayValue {
 
   @Column({ type: 'text', nullable: true })
   value!: string | null;
+
+  /**
+   * For a dimension that drills down from another (`referrer` from `source`, the versions from
+   * `browser` and `os`): the visits' value of that one, so a breakdown filtered on it reads here.
+   * Null for the others.
+   */
+  @Column({ type: 'text', nullable: true })
+  parent!: string | null;
 
   @Column({ type: 'integer' })
   visitors!: number;
