@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { RepeatingTimer } from '../common/repeating-timer.js';
 import { isUuid } from '../common/uuid.js';
 import { databaseErrorCode, isDataError } from '../database/database-errors.js';
 import { isTimeZone } from '../sites/timezones.js';
@@ -62,7 +63,10 @@ export class FilteredTrafficService
   private pending = new Map<string, number>();
   private writing: Promise<void> = Promise.resolve();
   private flushTimer?: NodeJS.Timeout;
-  private retentionTimer?: NodeJS.Timeout;
+  private readonly retentionTimer = new RepeatingTimer(
+    () => this.scheduledPrune(),
+    RETENTION_INTERVAL_MS,
+  );
   private pruning?: Promise<number>;
   private dropped = 0;
   private failing = false;
@@ -134,7 +138,7 @@ export class FilteredTrafficService
 
   onApplicationBootstrap(): void {
     this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
-    this.scheduleRetention(FIRST_RETENTION_DELAY_MS);
+    this.retentionTimer.start(FIRST_RETENTION_DELAY_MS);
   }
 
   /**
@@ -143,8 +147,7 @@ export class FilteredTrafficService
    */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.flushTimer);
-    clearTimeout(this.retentionTimer);
-    this.retentionTimer = undefined;
+    this.retentionTimer.stop();
     await this.pruning?.catch(() => undefined);
     await this.flush();
   }
@@ -243,22 +246,18 @@ export class FilteredTrafficService
     );
   }
 
-  private scheduleRetention(delayMs: number): void {
-    this.retentionTimer = setTimeout(() => {
-      void this.prune()
-        .then((deleted) => {
-          if (deleted > 0) this.logger.log({ deleted }, 'Deleted expired filtered traffic rows.');
-        })
-        .catch((error: unknown) =>
-          this.logger.warn(
-            { sqlState: databaseErrorCode(error) },
-            'Could not delete expired filtered traffic; trying again tomorrow.',
-          ),
-        )
-        .finally(() => {
-          if (this.retentionTimer) this.scheduleRetention(RETENTION_INTERVAL_MS);
-        });
-    }, delayMs).unref();
+  /** One scheduled retention run; answers the delay before the next. */
+  private async scheduledPrune(): Promise<number> {
+    try {
+      const deleted = await this.prune();
+      if (deleted > 0) this.logger.log({ deleted }, 'Deleted expired filtered traffic rows.');
+    } catch (error) {
+      this.logger.warn(
+        { sqlState: databaseErrorCode(error) },
+        'Could not delete expired filtered traffic; trying again tomorrow.',
+      );
+    }
+    return RETENTION_INTERVAL_MS;
   }
 
   private async deleteExpired(): Promise<number> {

@@ -12,6 +12,7 @@ import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { RepeatingTimer } from '../common/repeating-timer.js';
 import { trackingConfig } from '../config/tracking.config.js';
 import { databaseErrorCode } from '../database/database-errors.js';
 
@@ -157,7 +158,7 @@ const CURSOR_START: { at: Date | string; id: string } = {
 export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionJob.name);
   private readonly intervalMs: number;
-  private timer?: NodeJS.Timeout;
+  private readonly timer = new RepeatingTimer(() => this.scheduledRun(), FIRST_RUN_DELAY_MS);
   private running?: Promise<RetentionRun>;
   private stopped = false;
 
@@ -171,13 +172,12 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(FIRST_RUN_DELAY_MS);
+    this.timer.start(FIRST_RUN_DELAY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
     await this.running?.catch(() => undefined);
   }
 
@@ -187,24 +187,19 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     return this.running;
   }
 
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      void this.run()
-        .then(
-          // A run that stopped at its bound is followed soon by the next, until it catches up.
-          (run) => (run.ran && !run.complete ? CATCH_UP_DELAY_MS : this.intervalMs),
-          (error: unknown) => {
-            this.logger.warn(
-              { sqlState: databaseErrorCode(error) },
-              'Applying data retention failed; trying again at the next run.',
-            );
-            return this.intervalMs;
-          },
-        )
-        .then((next) => {
-          if (this.timer && !this.stopped) this.schedule(next);
-        });
-    }, delayMs).unref();
+  /** One scheduled run; answers the delay before the next. */
+  private async scheduledRun(): Promise<number> {
+    try {
+      const run = await this.run();
+      // A run that stopped at its bound is followed soon by the next, until it catches up.
+      return run.ran && !run.complete ? CATCH_UP_DELAY_MS : this.intervalMs;
+    } catch (error) {
+      this.logger.warn(
+        { sqlState: databaseErrorCode(error) },
+        'Applying data retention failed; trying again at the next run.',
+      );
+      return this.intervalMs;
+    }
   }
 
   private async runLocked(options: RetentionRunOptions): Promise<RetentionRun> {

@@ -9,6 +9,7 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { RepeatingTimer } from '../common/repeating-timer.js';
 import { trackingConfig } from '../config/tracking.config.js';
 import { databaseErrorCode } from '../database/database-errors.js';
 
@@ -28,7 +29,7 @@ const CHUNK = 10_000;
 export class ReceiptsPruner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReceiptsPruner.name);
   private readonly retentionMs: number;
-  private timer?: NodeJS.Timeout;
+  private readonly timer = new RepeatingTimer(() => this.scheduledPrune(), PRUNE_INTERVAL_MS);
   private running?: Promise<number>;
 
   constructor(
@@ -40,12 +41,11 @@ export class ReceiptsPruner implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(FIRST_PRUNE_DELAY_MS);
+    this.timer.start(FIRST_PRUNE_DELAY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
     await this.running;
   }
 
@@ -55,19 +55,15 @@ export class ReceiptsPruner implements OnApplicationBootstrap, OnApplicationShut
     return this.running;
   }
 
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      void this.prune()
-        .catch((error: unknown) =>
-          this.logger.warn(
-            { sqlState: databaseErrorCode(error) },
-            'Pruning old event_id receipts failed; trying again later.',
-          ),
-        )
-        .finally(() => {
-          if (this.timer) this.schedule(PRUNE_INTERVAL_MS);
-        });
-    }, delayMs).unref();
+  /** One scheduled run; answers the delay before the next. */
+  private async scheduledPrune(): Promise<number> {
+    await this.prune().catch((error: unknown) =>
+      this.logger.warn(
+        { sqlState: databaseErrorCode(error) },
+        'Pruning old event_id receipts failed; trying again later.',
+      ),
+    );
+    return PRUNE_INTERVAL_MS;
   }
 
   private async deleteOld(): Promise<number> {

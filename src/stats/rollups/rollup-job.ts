@@ -13,6 +13,7 @@ import {
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { RepeatingTimer } from '../../common/repeating-timer.js';
 import { statsConfig } from '../../config/stats.config.js';
 import { databaseErrorCode } from '../../database/database-errors.js';
 import { RollupsService } from './rollups.service.js';
@@ -61,7 +62,7 @@ export interface RollupRun {
 export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RollupJob.name);
   private readonly intervalMs: number;
-  private timer?: NodeJS.Timeout;
+  private readonly timer: RepeatingTimer;
   private running?: Promise<RollupRun>;
   private stopped = false;
   /** When each site was last refreshed, and how long a day of it took to recompute. */
@@ -75,16 +76,16 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
     @InjectMetric(RUN_SECONDS) private readonly runSeconds: Histogram,
   ) {
     this.intervalMs = config.rollupIntervalMs;
+    this.timer = new RepeatingTimer(() => this.scheduledRun(), this.intervalMs);
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalMs > 0) this.schedule(this.intervalMs);
+    if (this.intervalMs > 0) this.timer.start(this.intervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
     await this.running?.catch(() => undefined);
   }
 
@@ -99,23 +100,18 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.running;
   }
 
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      void this.run({ paced: true })
-        .then(
-          (run) => (run.missingLeft > 0 ? Math.min(this.intervalMs, 5000) : this.intervalMs),
-          (error: unknown) => {
-            this.logger.warn(
-              { sqlState: databaseErrorCode(error), err: error },
-              'Refreshing the stats rollups failed; trying again at the next run.',
-            );
-            return this.intervalMs;
-          },
-        )
-        .then((next) => {
-          if (this.timer && !this.stopped) this.schedule(next);
-        });
-    }, delayMs).unref();
+  /** One scheduled run; answers the delay before the next. */
+  private async scheduledRun(): Promise<number> {
+    try {
+      const run = await this.run({ paced: true });
+      return run.missingLeft > 0 ? Math.min(this.intervalMs, 5000) : this.intervalMs;
+    } catch (error) {
+      this.logger.warn(
+        { sqlState: databaseErrorCode(error), err: error },
+        'Refreshing the stats rollups failed; trying again at the next run.',
+      );
+      return this.intervalMs;
+    }
   }
 
   private async runLocked(paced: boolean): Promise<RollupRun> {

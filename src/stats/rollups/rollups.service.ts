@@ -91,11 +91,7 @@ export class RollupsService {
    * `unlessComputedAfter`, a day recomputed after that time meanwhile (by the job, while a
    * rebuild waited for the site's lock) is left as it is. Answers whether it recomputed.
    */
-  async recomputeDay(
-    site: RollupSite,
-    day: string,
-    unlessComputedAfter?: Date,
-  ): Promise<boolean> {
+  async recomputeDay(site: RollupSite, day: string, unlessComputedAfter?: Date): Promise<boolean> {
     // The site's lock is taken before the transaction, so that its snapshot sees a timezone
     // change that committed while it waited (see `SitesService.update`). `started` is taken
     // before the snapshot: every row stamped before it and committed by then is in; rows still

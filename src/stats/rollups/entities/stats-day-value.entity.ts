@@ -8,6 +8,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { Site } from '../../../sites/entities/site.entity.js';
+import { RollupMetrics } from './rollup-metrics.js';
 
 /**
  * One breakdown row of one local day: a dimension (`source`, `page`, `event`…), one of its
@@ -50,26 +51,12 @@ export class StatsDayValue {
   @Column({ type: 'text', nullable: true })
   parent!: string | null;
 
-  @Column({ type: 'integer' })
-  visitors!: number;
-
-  @Column({ type: 'bytea' })
-  visitorsSketch!: Buffer;
-
-  @Column({ type: 'integer' })
-  pageviews!: number;
-
-  @Column({ type: 'integer' })
-  visits!: number;
-
-  @Column({ type: 'integer' })
-  bounces!: number;
-
-  @Column({ type: 'integer' })
-  visitPageviews!: number;
-
-  @Column({ type: 'double precision' })
-  duration!: number;
+  /**
+   * Visitors with a page view (exact, and a sketch), page views, and the visits that started in
+   * it with their bounces, page views and duration.
+   */
+  @Column(() => RollupMetrics, { prefix: false })
+  metrics!: RollupMetrics;
 
   @Column({ type: 'integer' })
   events!: number;

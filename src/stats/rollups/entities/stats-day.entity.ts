@@ -1,5 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Site } from '../../../sites/entities/site.entity.js';
+import { RollupMetrics } from './rollup-metrics.js';
 
 /**
  * The totals of one local day of a site (in its timezone): a rollup of the raw tables that
@@ -19,29 +20,12 @@ export class StatsDay {
   @PrimaryColumn({ type: 'date', primaryKeyConstraintName: 'PK_stats_days' })
   day!: string;
 
-  /** Distinct visitors with a page view that day (exact). */
-  @Column({ type: 'integer' })
-  visitors!: number;
-
-  /** The same visitors as a HyperLogLog sketch (`src/stats/sketches/`), to merge across days. */
-  @Column({ type: 'bytea' })
-  visitorsSketch!: Buffer;
-
-  @Column({ type: 'integer' })
-  pageviews!: number;
-
-  /** Visits that started that day, their bounces, page views and summed duration (seconds). */
-  @Column({ type: 'integer' })
-  visits!: number;
-
-  @Column({ type: 'integer' })
-  bounces!: number;
-
-  @Column({ type: 'integer' })
-  visitPageviews!: number;
-
-  @Column({ type: 'double precision' })
-  duration!: number;
+  /**
+   * Visitors with a page view (exact, and a sketch), page views, and the visits that started in
+   * it with their bounces, page views and duration.
+   */
+  @Column(() => RollupMetrics, { prefix: false })
+  metrics!: RollupMetrics;
 
   /** Custom events that day. */
   @Column({ type: 'integer' })

@@ -1,5 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Site } from '../../../sites/entities/site.entity.js';
+import { RollupMetrics } from './rollup-metrics.js';
 
 /** The totals of one local hour of a site, computed with its day (see `StatsDay`). */
 @Entity('stats_hours')
@@ -18,24 +19,10 @@ export class StatsHour {
   })
   hour!: Date;
 
-  @Column({ type: 'integer' })
-  visitors!: number;
-
-  @Column({ type: 'bytea' })
-  visitorsSketch!: Buffer;
-
-  @Column({ type: 'integer' })
-  pageviews!: number;
-
-  @Column({ type: 'integer' })
-  visits!: number;
-
-  @Column({ type: 'integer' })
-  bounces!: number;
-
-  @Column({ type: 'integer' })
-  visitPageviews!: number;
-
-  @Column({ type: 'double precision' })
-  duration!: number;
+  /**
+   * Visitors with a page view (exact, and a sketch), page views, and the visits that started in
+   * it with their bounces, page views and duration.
+   */
+  @Column(() => RollupMetrics, { prefix: false })
+  metrics!: RollupMetrics;
 }
