@@ -35,6 +35,8 @@ const SPARSE_Q = 64 - SPARSE_PRECISION; // 39
 /** The largest sparse sketch; beyond it the dense form is smaller. */
 export const SPARSE_MAX_ENTRIES = 3072;
 export const SPARSE_KIND = 0x01;
+/** Above this many sparse entries in all, `merge` unites them in dense registers directly. */
+const DIRECT_DENSE_ENTRIES = 4 * SPARSE_MAX_ENTRIES;
 export const DENSE_KIND = 0x02;
 const HEADER_BYTES = 2;
 const DENSE_BYTES = HEADER_BYTES + (REGISTERS * 6) / 8;
@@ -103,6 +105,10 @@ export class HyperLogLog {
         sparseTotal += entries.length;
       }
     }
+    // Sparse parts with many more entries than a sparse sketch holds (a month of a busy value's
+    // days) go straight into registers: sorting them all to find the distinct ones would cost
+    // far more, and their union is nearly always dense anyway.
+    if (!registers && sparseTotal > DIRECT_DENSE_ENTRIES) registers = new Uint8Array(REGISTERS);
     if (registers) {
       for (const entries of sparseParts) sparseIntoDense(entries, registers);
       return new HyperLogLog(null, registers);
