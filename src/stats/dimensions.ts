@@ -37,7 +37,14 @@ function visit(
   description: string,
   options: { wildcards?: boolean; parent?: string } = {},
 ): Dimension {
-  return { name, level: 'visit', sql, wildcards: options.wildcards ?? false, description, parent: options.parent };
+  return {
+    name,
+    level: 'visit',
+    sql,
+    wildcards: options.wildcards ?? false,
+    description,
+    parent: options.parent,
+  };
 }
 
 /** Every dimension but `prop.<key>`, which the rollups keep too. */

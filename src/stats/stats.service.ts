@@ -707,14 +707,7 @@ export class StatsService {
 
   private async totals(scope: QueryScope): Promise<Totals> {
     const filter = await this.rollupFilterOf(scope);
-    if (filter !== undefined) {
-      const query = new StatsQueryBuilder(scope);
-      const [row] = await this.read<RollupSums>(
-        `SELECT ${ROLLUP_SUMS} FROM (${rollupSource(query, scope, filter)}) r`,
-        query.params,
-      );
-      return fromRollup(row);
-    }
+    if (filter !== undefined) return this.rollupTotals(scope, filter);
     const query = new StatsQueryBuilder(scope);
     const sql = `WITH hits AS (${query.hits('p.visitor_id')}),
         visits AS (${query.visits('s.page_view_count, s.started_at, s.last_activity_at')})
@@ -724,6 +717,16 @@ export class StatsService {
         FROM (${VISIT_AGGREGATES} FROM visits) v`;
     const [row] = await this.read<Totals>(sql, query.params);
     return numbers(row);
+  }
+
+  /** The totals of a scope from its rollup rows (see `rollupSource`). */
+  private async rollupTotals(scope: QueryScope, filter: DimensionFilter | null): Promise<Totals> {
+    const query = new StatsQueryBuilder(scope);
+    const [row] = await this.read<RollupSums>(
+      `SELECT ${ROLLUP_SUMS} FROM (${rollupSource(query, scope, filter)}) r`,
+      query.params,
+    );
+    return fromRollup(row);
   }
 
   private async series(scope: QueryScope, interval: Interval): Promise<TimeseriesPoint[]> {
@@ -867,15 +870,7 @@ export class StatsService {
         GROUP BY value ORDER BY value ASC NULLS FIRST`,
       query.params,
     );
-    let total = 0;
-    if (dimension.level === 'event') {
-      const everyone = new StatsQueryBuilder(scope);
-      const [row] = await this.read<RollupSums>(
-        `SELECT ${ROLLUP_SUMS} FROM (${rollupSource(everyone, scope, null)}) r`,
-        everyone.params,
-      );
-      total = visitorsOf(row);
-    }
+    const total = dimension.level === 'event' ? (await this.rollupTotals(scope, null)).visitors : 0;
     const rows = sums.map((row): BreakdownRow => {
       const totals = fromRollup(row);
       const metrics = toMetrics(totals);

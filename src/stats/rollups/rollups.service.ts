@@ -12,7 +12,6 @@ import {
   dayTotalsSql,
   dayValuesSql,
   DELETE_DAY,
-  FORGET_SITE,
   hourTotalsSql,
   ROLLUP_DIMENSIONS,
   SITE_LOCK,
@@ -107,18 +106,8 @@ export class RollupsService {
       if (!rows[0] || rows[0].fresh) return false;
       await client.query(DELETE_DAY[0], [site.id, day, ROLLUP_DIMENSIONS]);
       for (const sql of DELETE_DAY.slice(1)) await client.query(sql, [site.id, day]);
-      const params = [site.id, day, rows[0].timezone, EMPTY_SKETCH];
-      await client.query(dayTotalsSql(), [...params, started]);
-      await client.query(hourTotalsSql(), params);
-      await client.query(dayValuesSql(), params);
+      await writeDay(client, { ...site, timezone: rows[0].timezone }, day, started);
       return true;
-    });
-  }
-
-  /** Drops every rollup of a site (its timezone changed): the stats read raw rows until refreshed. */
-  async forget(siteId: string): Promise<void> {
-    await this.inTransaction(siteId, async (client) => {
-      for (const sql of FORGET_SITE) await client.query(sql, [siteId]);
     });
   }
 
@@ -147,18 +136,10 @@ export class RollupsService {
       [site.id, this.clock.now()],
     );
     const days = await this.dataDays(site);
-    const done = new Set(
-      (
-        await this.query<{ day: string }>(
-          `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM stats_days
-            WHERE site_id = $1 AND computed_at > $2`,
-          [site.id, started],
-        )
-      ).map((row) => row.day),
-    );
     let count = 0;
     for (const [index, day] of days.entries()) {
-      if (!done.has(day) && (await this.recomputeDay(site, day, started))) count++;
+      // Days recomputed since the rebuild started (before an interruption, or by the job) stay.
+      if (await this.recomputeDay(site, day, started)) count++;
       onDay?.({ siteId: site.id, day, done: index + 1, total: days.length });
     }
     await this.query('UPDATE sites SET stats_rebuild_started_at = NULL WHERE id = $1', [site.id]);
@@ -178,15 +159,7 @@ export class RollupsService {
         ORDER BY day DESC`,
       [site.id, site.timezone, `${this.settleMs} milliseconds`, settledBefore],
     );
-    const computed = new Set(
-      (
-        await this.query<{ day: string }>(
-          `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM stats_days WHERE site_id = $1`,
-          [site.id],
-        )
-      ).map((row) => row.day),
-    );
-    const missing = (await this.dataDays(site)).filter((day) => !computed.has(day));
+    const missing = await this.missingDays(site);
     const mismatched: string[] = [];
     for (const { day } of rows) {
       if (await this.differs(site, day)) mismatched.push(day);
@@ -196,16 +169,13 @@ export class RollupsService {
 
   private async differs(site: RollupSite, day: string): Promise<boolean> {
     return this.inTransaction(site.id, async (client) => {
-      const params = [site.id, day, site.timezone, EMPTY_SKETCH];
-      const compare = async (table: string, columns: string, where: string): Promise<number> => {
+      for (const table of ['stats_days', 'stats_hours', 'stats_day_values']) {
         await client.query(
           `CREATE TEMP TABLE check_${table} (LIKE ${table} INCLUDING IDENTITY) ON COMMIT DROP`,
         );
-        const sql = { stats_days: dayTotalsSql, stats_hours: hourTotalsSql }[table];
-        await client.query(
-          (sql ?? dayValuesSql)(`check_${table}`),
-          table === 'stats_days' ? [...params, this.clock.now()] : params,
-        );
+      }
+      await writeDay(client, site, day, this.clock.now(), 'check_');
+      const compare = async (table: string, columns: string, where: string): Promise<number> => {
         const [row] = (
           await client.query<{ n: number }>(
             `SELECT count(*)::int AS n FROM (
@@ -342,6 +312,23 @@ export class RollupsService {
       work,
     );
   }
+}
+
+/**
+ * Writes a day's rollups, from the raw rows, into the rollup tables (or the tables named with
+ * `prefix`, for `check`); the day's rows there must be gone already.
+ */
+async function writeDay(
+  client: pg.PoolClient,
+  site: RollupSite,
+  day: string,
+  computedAt: Date,
+  prefix = '',
+): Promise<void> {
+  const params = [site.id, day, site.timezone, EMPTY_SKETCH];
+  await client.query(dayTotalsSql(`${prefix}stats_days`), [...params, computedAt]);
+  await client.query(hourTotalsSql(`${prefix}stats_hours`), params);
+  await client.query(dayValuesSql(`${prefix}stats_day_values`), params);
 }
 
 /** The date before `YYYY-MM-DD`. */
