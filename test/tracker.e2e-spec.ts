@@ -116,6 +116,11 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
     return rows;
   }
 
+  /** The browser reports a request to this process after the server may have stored it. */
+  async function waitForTrackRequests(count: number): Promise<void> {
+    await waitFor(`${count} requests to /track`, async () => trackRequests.length >= count);
+  }
+
   it('should store one page view with its URL, title, referrer, screen, browser and load time', async () => {
     const target = pages.set('/pricing.html', hostPage('Pricing — Example'));
     const from = pages.set(
@@ -353,6 +358,7 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
     });
     await open(pages.set('/old.html', hostPage('Old browser')));
     await waitForPageViews(1);
+    await waitForTrackRequests(1);
     expect(trackRequests.map((request) => request.type)).toEqual(['xhr']);
     expect(pageErrors).toEqual([]);
   });
@@ -363,6 +369,7 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
     });
     await open(pages.set('/modern.html', hostPage('Modern')));
     await waitForPageViews(1);
+    await waitForTrackRequests(1);
     expect(trackRequests.map((request) => request.type)).toEqual(['fetch']);
     // The site id in the query string too, for refusals the server decides before the body.
     expect(trackRequests.map((request) => new URL(request.url).search)).toEqual([
