@@ -5,7 +5,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.scratch/', 'dist/', 'node_modules/', 'data/', 'coverage/', 'tracker/dist/', 'eslint.config.js'] },
+  {
+    ignores: [
+      '.scratch/',
+      'dist/',
+      'node_modules/',
+      'data/',
+      'coverage/',
+      'tracker/dist/',
+      'eslint.config.js',
+      'dashboard/src/api/schema.d.ts',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -22,6 +22,16 @@ export default defineConfig({
         },
       },
       {
+        // The dashboard's own logic (URL state, formats); its pages are tested in a real browser
+        // by test/dashboard.e2e-spec.ts.
+        test: {
+          name: 'dashboard',
+          globals: true,
+          sequence: { groupOrder: 0 },
+          include: ['dashboard/src/**/*.test.ts'],
+        },
+      },
+      {
         plugins: [swcPlugin],
         test: {
           name: 'e2e',

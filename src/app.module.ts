@@ -12,6 +12,7 @@ import { loggerParams } from './common/logging.js';
 import { createValidationPipe } from './common/validation.js';
 import { appConfig } from './config/app.config.js';
 import { configModule } from './config/config.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GoalsModule } from './goals/goals.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -49,6 +50,7 @@ import { TrackingModule } from './tracking/tracking.module.js';
     PasswordsModule,
     TrackingModule,
     TrackerScriptModule,
+    DashboardModule,
   ],
   providers: [
     {

@@ -28,6 +28,7 @@ describe('startBanner', () => {
       'Trackveil is running.',
       '  Listening on   http://127.0.0.1:8080',
       '  Public URL     https://analytics.example.com',
+      '  Dashboard      https://analytics.example.com/ (sign up, add your site, paste its snippet)',
       `  Demo site      <script data-site-id="${ID}"></script>`,
       `  Test page      https://analytics.example.com/test.html?site=${ID}`,
     ]);

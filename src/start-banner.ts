@@ -47,6 +47,7 @@ export function startBanner(facts: StartFacts): string {
         ? facts.publicUrl
         : `${facts.publicUrl} (set PUBLIC_URL to the address browsers use)`,
     ],
+    ['Dashboard', `${facts.publicUrl}/ (sign up, add your site, paste its snippet)`],
   ];
   if (facts.demoSite) {
     rows.push(['Demo site', facts.demoSite.snippet]);

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { DiscoveryModule } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import openapiTS, { astToString } from 'openapi-typescript';
 import request from 'supertest';
 import { type DiscoveredRoute, discoverRoutes, openApiPath } from './utils/routes.js';
 import { createTestApp } from './utils/test-app.js';
@@ -24,6 +25,9 @@ interface Document {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
 }
+
+/** The dashboard's API types, generated from this document (`npm run api:types` rewrites them). */
+const API_TYPES = new URL('../dashboard/src/api/schema.d.ts', import.meta.url);
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -147,5 +151,30 @@ describe('OpenAPI document and Swagger UI', () => {
         asset.endsWith('.css') ? /^text\/css/ : /^(text|application)\/javascript/,
       );
     }
+  });
+
+  it('should declare every parameter of every path template', () => {
+    for (const [path, item] of Object.entries(document.paths)) {
+      const names = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+      for (const [method, operation] of Object.entries(item)) {
+        const parameters =
+          (operation as { parameters?: { name: string; in: string; required?: boolean }[] })
+            .parameters ?? [];
+        const declared = parameters.filter((parameter) => parameter.in === 'path');
+        expect(declared.map((parameter) => parameter.name).sort(), `${method} ${path}`).toEqual(
+          [...names].sort(),
+        );
+        expect(declared.every((parameter) => parameter.required)).toBe(true);
+      }
+    }
+  });
+
+  it("should match the dashboard's API types, generated from it", async () => {
+    const generated = astToString(await openapiTS(structuredClone(document) as never));
+    if (process.env.UPDATE_API_TYPES === '1') writeFileSync(API_TYPES, generated);
+    expect(
+      readFileSync(API_TYPES, 'utf8') === generated,
+      'dashboard/src/api/schema.d.ts is out of date: run `npm run api:types`',
+    ).toBe(true);
   });
 });

@@ -94,6 +94,7 @@ describe('the start of the server', () => {
         RUNNING,
         `  Listening on   http://127.0.0.1:${port}`,
         `  Public URL     http://localhost:${port} (set PUBLIC_URL to the address browsers use)`,
+        `  Dashboard      http://localhost:${port}/ (sign up, add your site, paste its snippet)`,
         `  Demo site      <script async src="http://localhost:${port}/tracker.min.js" data-site-id="${demoSiteId}"></script>`,
         `  Test page      http://localhost:${port}/test.html?site=${demoSiteId}`,
       ]),

@@ -118,7 +118,7 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
 
   /** The browser reports a request to this process after the server may have stored it. */
   async function waitForTrackRequests(count: number): Promise<void> {
-    await waitFor(`${count} requests to /track`, async () => trackRequests.length >= count);
+    await waitFor(`${count} requests to /track`, () => trackRequests.length >= count);
   }
 
   it('should store one page view with its URL, title, referrer, screen, browser and load time', async () => {
@@ -372,9 +372,7 @@ describe.skipIf(!browserAvailable())('the browser tracker in Chromium', () => {
     await waitForTrackRequests(1);
     expect(trackRequests.map((request) => request.type)).toEqual(['fetch']);
     // The site id in the query string too, for refusals the server decides before the body.
-    expect(trackRequests.map((request) => new URL(request.url).search)).toEqual([
-      `?s=${site.id}`,
-    ]);
+    expect(trackRequests.map((request) => new URL(request.url).search)).toEqual([`?s=${site.id}`]);
   });
 
   it('should not break or slow the page while the API is down, and deliver the missed views exactly once after', async () => {

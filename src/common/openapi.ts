@@ -52,7 +52,44 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       API_KEY_AUTH,
     )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withPathParameters(SwaggerModule.createDocument(app, config));
+}
+
+/** What the ids in paths are, for the routes whose guard reads them rather than a `@Param`. */
+const PATH_PARAMETERS: Record<string, string> = {
+  siteId: 'The id of a site of an account you are a member of (else 404).',
+  accountId: 'The id of an account you are a member of (else 404).',
+};
+
+/**
+ * Declares every `{name}` of a path that an operation does not declare itself: the access guard
+ * reads `siteId` and `accountId` from the route, so most handlers never name them, and without
+ * this the document (and the types generated from it) would say those paths take no parameters.
+ */
+export function withPathParameters(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    const names = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const parameters = (operation.parameters ??= []);
+      const declared = new Set(
+        parameters.map((parameter) =>
+          'in' in parameter && parameter.in === 'path' ? parameter.name : '',
+        ),
+      );
+      for (const name of names.filter((name) => !declared.has(name))) {
+        parameters.unshift({
+          name,
+          in: 'path',
+          required: true,
+          description: PATH_PARAMETERS[name],
+          schema: { type: 'string', format: name in PATH_PARAMETERS ? 'uuid' : undefined },
+        });
+      }
+    }
+  }
+  return document;
 }
 
 /**

@@ -1,0 +1,250 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState } from 'react';
+import { api, type BreakdownRow, unwrap } from '../api/client';
+import { dimensionLabel, valueLabel } from '../lib/dimensions';
+import { formatCount, formatDuration } from '../lib/format';
+import type { StatsQuery } from '../lib/query';
+import { ErrorNote, Loading } from './ui';
+
+export interface Tab {
+  label: string;
+  dimension: string;
+}
+
+const PANEL_ROWS = 9;
+const DETAIL_ROWS = 50;
+
+function useBreakdown(
+  siteId: string,
+  dimension: string,
+  query: StatsQuery,
+  extra: { limit: number; page?: number; search?: string },
+) {
+  const params = { ...query, compare: undefined, ...extra, search: extra.search || undefined };
+  return useQuery({
+    queryKey: ['stats', siteId, 'breakdown', dimension, params],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/sites/{siteId}/stats/breakdown/{dimension}', {
+          params: { path: { siteId, dimension }, query: params },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+const COLUMN_LABELS: Record<string, string> = {
+  visitors: 'Visitors',
+  visits: 'Visits',
+  pageviews: 'Page views',
+  bounceRate: 'Bounce rate',
+  visitDuration: 'Visit duration',
+  events: 'Events',
+  conversionRate: 'Conversion rate',
+};
+
+function cell(column: string, row: BreakdownRow): string {
+  const value = row[column as keyof BreakdownRow];
+  if (typeof value !== 'number') return '';
+  if (column === 'bounceRate' || column === 'conversionRate') return `${value}%`;
+  if (column === 'visitDuration') return formatDuration(value);
+  return formatCount(value);
+}
+
+/**
+ * A breakdown panel: the top rows of one dimension (tabs switch it), each a button that filters
+ * the whole dashboard by its value, and "Details" for every row, paged and searchable.
+ */
+export function BreakdownPanel({
+  title,
+  tabs,
+  siteId,
+  query,
+  onSelect,
+}: {
+  title: string;
+  tabs: Tab[];
+  siteId: string;
+  query: StatsQuery;
+  onSelect: (dimension: string, value: string | null) => void;
+}) {
+  const [tab, setTab] = useState(0);
+  const [details, setDetails] = useState(false);
+  const { dimension } = tabs[tab];
+  const result = useBreakdown(siteId, dimension, query, { limit: PANEL_ROWS });
+  const headingId = useId();
+  const rows = result.data?.rows ?? [];
+  const max = Math.max(1, ...rows.map((row) => row.visitors));
+  const metric = dimension === 'event' ? 'events' : 'visitors';
+  return (
+    <section className="panel" aria-labelledby={headingId} data-panel={title}>
+      <div className="panel-head">
+        <h2 id={headingId}>{title}</h2>
+        {tabs.length > 1 && (
+          <div className="tabs" role="group" aria-label={`${title}: show`}>
+            {tabs.map((item, index) => (
+              <button
+                key={item.dimension}
+                type="button"
+                aria-pressed={index === tab}
+                onClick={() => setTab(index)}
+              >
+                {item.label}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      <div className="panel-columns" aria-hidden="true">
+        <span>{tabs[tab].label}</span>
+        <span>{COLUMN_LABELS[metric]}</span>
+      </div>
+      {result.isPending && <Loading />}
+      {result.isError && <ErrorNote error={result.error} retry={() => void result.refetch()} />}
+      {result.data && rows.length === 0 && <p className="empty">No data for this period.</p>}
+      <ol className="rows">
+        {rows.map((row) => (
+          <li key={row.value ?? '(none)'}>
+            <button
+              type="button"
+              className="row"
+              title={`Filter by ${dimensionLabel(dimension)}: ${valueLabel(dimension, row.value)}`}
+              onClick={() => onSelect(dimension, row.value)}
+            >
+              <span
+                className="bar"
+                style={{ width: `${(row.visitors / max) * 100}%` }}
+                aria-hidden="true"
+              />
+              <span className="row-label">{valueLabel(dimension, row.value)}</span>
+              <span className="row-value">{cell(metric, row)}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+      {(result.data?.hasMore || rows.length > 0) && (
+        <button type="button" className="button link details" onClick={() => setDetails(true)}>
+          Details
+        </button>
+      )}
+      {details && (
+        <Details
+          title={`${title}: ${tabs[tab].label}`}
+          dimension={dimension}
+          siteId={siteId}
+          query={query}
+          onSelect={(value) => {
+            setDetails(false);
+            onSelect(dimension, value);
+          }}
+          onClose={() => setDetails(false)}
+        />
+      )}
+    </section>
+  );
+}
+
+function Details({
+  title,
+  dimension,
+  siteId,
+  query,
+  onSelect,
+  onClose,
+}: {
+  title: string;
+  dimension: string;
+  siteId: string;
+  query: StatsQuery;
+  onSelect: (value: string | null) => void;
+  onClose: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
+  const result = useBreakdown(siteId, dimension, query, { limit: DETAIL_ROWS, page, search });
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  const columns = result.data?.columns.filter((column) => column !== 'value') ?? [];
+  return (
+    <dialog ref={dialog} className="details" onClose={onClose} aria-label={title}>
+      <div className="details-head">
+        <h2>{title}</h2>
+        <button type="button" className="button secondary" onClick={() => dialog.current?.close()}>
+          Close
+        </button>
+      </div>
+      <label className="search">
+        <span className="visually-hidden">Search</span>
+        <input
+          type="search"
+          placeholder="Search"
+          value={search}
+          onChange={(event) => {
+            setSearch(event.target.value);
+            setPage(1);
+          }}
+        />
+      </label>
+      {result.isError && <ErrorNote error={result.error} retry={() => void result.refetch()} />}
+      {result.isPending && <Loading />}
+      {result.data && (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{dimensionLabel(dimension)}</th>
+                {columns.map((column) => (
+                  <th scope="col" key={column} className="number">
+                    {COLUMN_LABELS[column] ?? column}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {result.data.rows.map((row) => (
+                <tr key={row.value ?? '(none)'}>
+                  <td>
+                    <button
+                      type="button"
+                      className="button link"
+                      onClick={() => onSelect(row.value)}
+                    >
+                      {valueLabel(dimension, row.value)}
+                    </button>
+                  </td>
+                  {columns.map((column) => (
+                    <td key={column} className="number">
+                      {cell(column, row)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {result.data.rows.length === 0 && <p className="empty">Nothing matches.</p>}
+        </div>
+      )}
+      <div className="pager">
+        <button
+          type="button"
+          className="button secondary"
+          disabled={page === 1}
+          onClick={() => setPage(page - 1)}
+        >
+          Previous
+        </button>
+        <span>Page {page}</span>
+        <button
+          type="button"
+          className="button secondary"
+          disabled={!result.data?.hasMore}
+          onClick={() => setPage(page + 1)}
+        >
+          Next
+        </button>
+      </div>
+    </dialog>
+  );
+}

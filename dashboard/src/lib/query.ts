@@ -1,0 +1,68 @@
+/** The dashboard's view, as its URL holds it, and the stats API query it asks for. */
+export const PERIODS = [
+  { value: 'day', label: 'Today' },
+  { value: '7d', label: 'Last 7 days' },
+  { value: '30d', label: 'Last 30 days' },
+  { value: 'month', label: 'This month' },
+  { value: '6mo', label: 'Last 6 months' },
+  { value: '12mo', label: 'Last 12 months' },
+  { value: 'all', label: 'All time' },
+  { value: 'custom', label: 'Custom range' },
+] as const;
+
+export type PeriodName = (typeof PERIODS)[number]['value'];
+export type Interval = 'hour' | 'day' | 'week' | 'month';
+
+export interface StatsQuery {
+  period: PeriodName;
+  date?: string;
+  from?: string;
+  to?: string;
+  compare: 'previous' | 'off';
+  filter: string[];
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The stats query of the dashboard's URL; anything missing or malformed takes its default. */
+export function statsQueryOf(params: URLSearchParams): StatsQuery {
+  const asked = params.get('period');
+  const period = PERIODS.some((known) => known.value === asked) ? (asked as PeriodName) : '30d';
+  const date = params.get('date') ?? undefined;
+  const from = params.get('from') ?? undefined;
+  const to = params.get('to') ?? undefined;
+  const custom = period === 'custom' && from && to && DATE.test(from) && DATE.test(to);
+  return {
+    period: period === 'custom' && !custom ? '30d' : period,
+    ...(date && DATE.test(date) && period !== 'custom' ? { date } : {}),
+    ...(custom ? { from, to } : {}),
+    // Plausible's "compare" is opt-in; here the change is the point of the figures, so it is on
+    // unless the view turns it off (it means nothing for "all").
+    compare: params.get('compare') === 'off' || period === 'all' ? 'off' : 'previous',
+    filter: params.getAll('filter'),
+  };
+}
+
+/** The intervals a period can be charted by, the first being the default. */
+export function intervalsFor(query: StatsQuery): Interval[] {
+  switch (query.period) {
+    case 'day':
+      return ['hour'];
+    case '7d':
+      return ['day', 'hour'];
+    case '30d':
+    case 'month':
+      return ['day', 'week'];
+    case '6mo':
+    case '12mo':
+      return ['month', 'week', 'day'];
+    case 'all':
+      return ['month', 'week'];
+    case 'custom': {
+      const days = (Date.parse(query.to!) - Date.parse(query.from!)) / 86_400_000 + 1;
+      if (days <= 2) return ['hour', 'day'];
+      if (days <= 62) return ['day', 'week'];
+      return ['month', 'week', 'day'];
+    }
+  }
+}

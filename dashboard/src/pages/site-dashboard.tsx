@@ -1,0 +1,419 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { Link, useLocation, useSearch } from 'wouter';
+import { api, ApiError, type Metrics, unwrap } from '../api/client';
+import { BreakdownPanel, type Tab } from '../components/breakdown';
+import { Chart } from '../components/chart';
+import { ErrorNote, Loading, PageTitle } from '../components/ui';
+import { dimensionLabel, valueLabel } from '../lib/dimensions';
+import { filtersOf, OPERATOR_LABELS, withFilter, withoutFilter } from '../lib/filters';
+import {
+  change,
+  formatCount,
+  formatDay,
+  formatMetric,
+  isMetricKey,
+  METRICS,
+  type MetricKey,
+} from '../lib/format';
+import { type Interval, intervalsFor, PERIODS, type StatsQuery, statsQueryOf } from '../lib/query';
+
+/** The breakdown panels, in the order they are shown; each tab is one dimension of the API. */
+const PANELS: { title: string; tabs: Tab[] }[] = [
+  {
+    title: 'Pages',
+    tabs: [
+      { label: 'Top pages', dimension: 'page' },
+      { label: 'Entry pages', dimension: 'entry_page' },
+      { label: 'Exit pages', dimension: 'exit_page' },
+    ],
+  },
+  {
+    title: 'Sources',
+    tabs: [
+      { label: 'Sources', dimension: 'source' },
+      { label: 'Campaigns', dimension: 'utm_campaign' },
+      { label: 'Mediums', dimension: 'utm_medium' },
+      { label: 'UTM sources', dimension: 'utm_source' },
+    ],
+  },
+  { title: 'Countries', tabs: [{ label: 'Countries', dimension: 'country' }] },
+  {
+    title: 'Devices',
+    tabs: [
+      { label: 'Browsers', dimension: 'browser' },
+      { label: 'OS', dimension: 'os' },
+      { label: 'Devices', dimension: 'device' },
+      { label: 'Screens', dimension: 'screen' },
+    ],
+  },
+  { title: 'Events', tabs: [{ label: 'Custom events', dimension: 'event' }] },
+];
+
+/** The dashboard's URL query, and a way to change it that keeps back/forward working. */
+function useView(siteId: string) {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const params = useMemo(() => new URLSearchParams(search), [search]);
+  const query = useMemo(() => statsQueryOf(params), [params]);
+  const go = (next: URLSearchParams) => {
+    const text = next.toString();
+    navigate(`/sites/${siteId}${text ? `?${text}` : ''}`);
+  };
+  const set = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) next.delete(key);
+      else next.set(key, value);
+    }
+    go(next);
+  };
+  return { params, query, go, set };
+}
+
+function PeriodPicker({ view }: { view: ReturnType<typeof useView> }) {
+  const { query, set } = view;
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    <div className="period" role="group" aria-label="Period">
+      <label className="visually-hidden" htmlFor="period">
+        Period
+      </label>
+      <select
+        id="period"
+        value={query.period}
+        onChange={(event) => {
+          const period = event.target.value;
+          if (period === 'custom') {
+            const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+            set({ period, from: query.from ?? from, to: query.to ?? today, date: undefined });
+          } else {
+            set({ period, from: undefined, to: undefined, date: undefined });
+          }
+        }}
+      >
+        {PERIODS.map((period) => (
+          <option key={period.value} value={period.value}>
+            {period.label}
+          </option>
+        ))}
+      </select>
+      {query.period === 'custom' && (
+        <>
+          <label>
+            From
+            <input
+              type="date"
+              value={query.from}
+              max={query.to}
+              onChange={(event) => event.target.value && set({ from: event.target.value })}
+            />
+          </label>
+          <label>
+            To
+            <input
+              type="date"
+              value={query.to}
+              min={query.from}
+              onChange={(event) => event.target.value && set({ to: event.target.value })}
+            />
+          </label>
+        </>
+      )}
+      {query.period !== 'all' && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={query.compare === 'previous'}
+            onChange={(event) => set({ compare: event.target.checked ? undefined : 'off' })}
+          />
+          Compare with the previous period
+        </label>
+      )}
+    </div>
+  );
+}
+
+function FilterChips({ view }: { view: ReturnType<typeof useView> }) {
+  const filters = filtersOf(view.params);
+  if (filters.length === 0) return null;
+  return (
+    <ul className="chips" aria-label="Filters">
+      {filters.map((filter) => {
+        const text = `${dimensionLabel(filter.dimension)} ${OPERATOR_LABELS[filter.operator]} ${filter.values
+          .map((value) => valueLabel(filter.dimension, value))
+          .join(' or ')}`;
+        return (
+          <li key={filter.dimension} className="chip">
+            <span>{text}</span>
+            <button
+              type="button"
+              aria-label={`Remove filter: ${text}`}
+              onClick={() => view.go(withoutFilter(view.params, filter.dimension))}
+            >
+              ×
+            </button>
+          </li>
+        );
+      })}
+      {filters.length > 1 && (
+        <li>
+          <button
+            type="button"
+            className="button link"
+            onClick={() => view.go(clearFilters(view.params))}
+          >
+            Clear all
+          </button>
+        </li>
+      )}
+    </ul>
+  );
+}
+
+function clearFilters(params: URLSearchParams): URLSearchParams {
+  const next = new URLSearchParams(params);
+  next.delete('filter');
+  return next;
+}
+
+function Figures({
+  metrics,
+  previous,
+  selected,
+  onSelect,
+  live,
+}: {
+  metrics: Metrics;
+  previous: Metrics | null;
+  selected: MetricKey;
+  onSelect: (key: MetricKey) => void;
+  live: number | undefined;
+}) {
+  return (
+    <div className="figures">
+      <div className="figure live">
+        <span className="figure-label">
+          <span className="status-dot" aria-hidden="true" /> Live now
+        </span>
+        <span className="figure-value" data-metric="live">
+          {live === undefined ? '–' : formatCount(live)}
+        </span>
+        <span className="figure-change">visitors in the last 5 minutes</span>
+      </div>
+      {METRICS.map((metric) => {
+        const delta = change(metric.key, metrics[metric.key], previous?.[metric.key]);
+        const good =
+          delta &&
+          delta.direction !== 'flat' &&
+          (delta.direction === 'up') !== Boolean(metric.lowerIsBetter);
+        return (
+          <button
+            key={metric.key}
+            type="button"
+            className="figure"
+            aria-pressed={metric.key === selected}
+            onClick={() => onSelect(metric.key)}
+          >
+            <span className="figure-label">{metric.label}</span>
+            <span className="figure-value" data-metric={metric.key}>
+              {formatMetric(metric.key, metrics[metric.key])}
+            </span>
+            {delta && (
+              <span
+                className={`figure-change ${delta.direction === 'flat' ? '' : good ? 'good' : 'bad'}`}
+              >
+                <span aria-hidden="true">
+                  {delta.direction === 'up' ? '↑' : delta.direction === 'down' ? '↓' : '→'}
+                </span>
+                <span className="visually-hidden">
+                  {delta.direction === 'up'
+                    ? 'up'
+                    : delta.direction === 'down'
+                      ? 'down'
+                      : 'unchanged'}
+                </span>{' '}
+                {delta.text}
+              </span>
+            )}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+function bucketLabel(date: string, interval: Interval): string {
+  if (interval === 'hour') return date.slice(11, 16);
+  if (interval === 'month') return formatDay(`${date.slice(0, 7)}-01`).replace(/^1 /, '');
+  return formatDay(date.slice(0, 10), false);
+}
+
+function TimeseriesChart({
+  siteId,
+  query,
+  metric,
+  view,
+}: {
+  siteId: string;
+  query: StatsQuery;
+  metric: MetricKey;
+  view: ReturnType<typeof useView>;
+}) {
+  const intervals = intervalsFor(query);
+  const asked = view.params.get('interval') as Interval | null;
+  const interval = asked && intervals.includes(asked) ? asked : intervals[0];
+  const result = useQuery({
+    queryKey: ['stats', siteId, 'timeseries', query, interval],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/sites/{siteId}/stats/timeseries', {
+          params: { path: { siteId }, query: { ...query, interval } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const label = METRICS.find((item) => item.key === metric)!.label;
+  const chart = useMemo(() => {
+    if (!result.data) return null;
+    const { points, comparison } = result.data;
+    return {
+      labels: points.map((point) => bucketLabel(point.date, interval)),
+      series: [
+        { label, values: points.map((point) => point[metric]) },
+        ...(comparison
+          ? [
+              {
+                label: `${label}, previous period`,
+                values: points.map((_point, index) => comparison.points[index]?.[metric] ?? null),
+                dashed: true,
+              },
+            ]
+          : []),
+      ],
+      description: `${label} by ${interval}: ${points.map((point) => `${point.date} ${formatMetric(metric, point[metric])}`).join(', ')}`,
+    };
+  }, [result.data, metric, interval, label]);
+  const format = useMemo(() => (value: number) => formatMetric(metric, value), [metric]);
+  return (
+    <section className="panel chart-panel" aria-label={`${label} chart`}>
+      <div className="panel-head">
+        <h2>{label}</h2>
+        {intervals.length > 1 && (
+          <div className="tabs" role="group" aria-label="Interval">
+            {intervals.map((item) => (
+              <button
+                key={item}
+                type="button"
+                aria-pressed={item === interval}
+                onClick={() => view.set({ interval: item })}
+              >
+                {item[0].toUpperCase() + item.slice(1)}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      {result.isError && <ErrorNote error={result.error} retry={() => void result.refetch()} />}
+      {!chart && result.isPending && <Loading />}
+      {chart && (
+        <Chart
+          integer={metric === 'visitors' || metric === 'visits' || metric === 'pageviews'}
+          labels={chart.labels}
+          series={chart.series}
+          format={format}
+          description={chart.description}
+        />
+      )}
+    </section>
+  );
+}
+
+export function SiteDashboard({ siteId }: { siteId: string }) {
+  const view = useView(siteId);
+  const { query, params } = view;
+  const path = { path: { siteId } };
+  const site = useQuery({
+    queryKey: ['site', siteId],
+    queryFn: () => unwrap(api.GET('/api/sites/{siteId}', { params: path })),
+  });
+  const summary = useQuery({
+    queryKey: ['stats', siteId, 'summary', query],
+    queryFn: () =>
+      unwrap(api.GET('/api/sites/{siteId}/stats/summary', { params: { ...path, query: query } })),
+    placeholderData: keepPreviousData,
+    enabled: site.isSuccess,
+  });
+  const realtime = useQuery({
+    queryKey: ['stats', siteId, 'realtime'],
+    queryFn: () => unwrap(api.GET('/api/sites/{siteId}/stats/realtime', { params: path })),
+    refetchInterval: 30_000,
+    enabled: site.isSuccess,
+  });
+  const metricParam = params.get('metric');
+  const metric: MetricKey = isMetricKey(metricParam) ? metricParam : 'visitors';
+  if (site.isError) {
+    if (site.error instanceof ApiError && site.error.status === 404) {
+      return (
+        <section className="narrow">
+          <PageTitle title="Site not found">Site not found</PageTitle>
+          <p>
+            There is no site at this address that you can see.{' '}
+            <Link href="/sites">Go to your sites</Link>.
+          </p>
+        </section>
+      );
+    }
+    return <ErrorNote error={site.error} retry={() => void site.refetch()} />;
+  }
+  if (!site.data) return <Loading />;
+  const select = (dimension: string, value: string | null) =>
+    view.go(withFilter(params, { dimension, operator: 'is', values: [value] }));
+  return (
+    <div className="page dashboard">
+      <div className="dashboard-head">
+        <div>
+          <PageTitle title={site.data.name}>{site.data.name}</PageTitle>
+          <p className="site-domain">
+            {site.data.domain} · {site.data.timezone}
+            {summary.data && (
+              <>
+                {' '}
+                · {formatDay(summary.data.period.from)}
+                {summary.data.period.to !== summary.data.period.from && (
+                  <> – {formatDay(summary.data.period.to)}</>
+                )}
+              </>
+            )}
+          </p>
+        </div>
+        <PeriodPicker view={view} />
+      </div>
+      <FilterChips view={view} />
+      {summary.isError && <ErrorNote error={summary.error} retry={() => void summary.refetch()} />}
+      {summary.isPending && <Loading label="Loading the figures…" />}
+      {summary.data && (
+        <Figures
+          metrics={summary.data.metrics}
+          previous={summary.data.previous}
+          selected={metric}
+          onSelect={(key) => view.set({ metric: key === 'visitors' ? undefined : key })}
+          live={realtime.data?.visitors}
+        />
+      )}
+      <TimeseriesChart siteId={siteId} query={query} metric={metric} view={view} />
+      <div className="panels">
+        {PANELS.map((panel) => (
+          <BreakdownPanel
+            key={panel.title}
+            title={panel.title}
+            tabs={panel.tabs}
+            siteId={siteId}
+            query={query}
+            onSelect={select}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

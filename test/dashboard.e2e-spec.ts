@@ -1,0 +1,352 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { DataSource } from 'typeorm';
+import { browserAvailable, launchChromium, PageServer } from './utils/browser.js';
+import { DESKTOP, PHONE, screenshot, seriousAccessibilityViolations } from './utils/dashboard.js';
+import { waitFor } from './utils/data-source.js';
+import { CHROME_UA, makeSite } from './utils/factories.js';
+import { freePort } from './utils/free-port.js';
+import { createTestApp, dataSourceOf } from './utils/test-app.js';
+import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+/**
+ * The dashboard in Chromium, as a new site owner meets it: sign up, add a site, paste the snippet
+ * into a page, see the first visit arrive, read and filter the figures. Every HTTP error the
+ * pages meet must be one the test expects, and no script may fail.
+ */
+describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let dataSource: DataSource;
+  let browser: Browser;
+  let origin: string;
+  const hostPages = new PageServer();
+  /** Script errors and console errors of the dashboard's pages: there must be none. */
+  const problems: string[] = [];
+  /** API answers of 400 and more, as `<status> <path>`; each test says which it expects. */
+  let failedResponses: string[] = [];
+  let owner: BrowserContext;
+  let siteId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    app = await createTestApp({
+      databaseUrl: db.url,
+      env: { PUBLIC_URL: origin, REGISTRATION: 'first' },
+    });
+    await app.listen(port, '127.0.0.1');
+    dataSource = dataSourceOf(app);
+    await hostPages.start();
+    browser = await launchChromium(CHROME_UA);
+    owner = await newContext();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hostPages.stop();
+    await app?.close();
+    await db?.drop();
+  });
+
+  afterEach(() => {
+    expect(problems).toEqual([]);
+  });
+
+  async function newContext(
+    options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+  ): Promise<BrowserContext> {
+    const context = await browser.newContext({
+      viewport: options.viewport ?? DESKTOP,
+      colorScheme: options.colorScheme ?? 'light',
+      baseURL: origin,
+    });
+    context.on('page', watch);
+    return context;
+  }
+
+  function watch(page: Page): void {
+    page.on('pageerror', (error) => problems.push(`${page.url()}: ${String(error)}`));
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.origin === origin && response.status() >= 400) {
+        failedResponses.push(`${response.status()} ${url.pathname}`);
+      }
+    });
+    page.on('console', (message) => {
+      // Chromium logs every answer of 400 and more as a console error; those are checked
+      // against `failedResponses` by each test instead.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        problems.push(`${page.url()}: ${message.text()}`);
+      }
+    });
+  }
+
+  /** The figure a top-line box shows, as text. */
+  function figure(page: Page, metric: string): Promise<string> {
+    return page.locator(`[data-metric="${metric}"]`).innerText();
+  }
+
+  async function api<T>(page: Page, path: string): Promise<T> {
+    const response = await page.request.get(`${origin}${path}`);
+    expect(response.status(), path).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  it('should send a visitor to sign in, and let the first user sign up', async () => {
+    const page = await owner.newPage();
+    await page.goto('/');
+    await page.waitForURL(/\/sign-in\?next=%2Fsites$/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(page, 'sign-in-desktop');
+
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await page.getByLabel('Name').fill('Ann Lee');
+    await page.getByLabel('E-mail').fill('ann@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await screenshot(page, 'sign-up-desktop');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/sites$/);
+    await page.getByRole('heading', { name: 'Your sites' }).waitFor();
+    await page.getByText('No sites yet').waitFor();
+    await screenshot(page, 'sites-empty-desktop');
+    expect(failedResponses).toEqual(['401 /api/auth/session']);
+    await page.close();
+  });
+
+  it('should add a site, show its snippet, and turn "installed" when the first page view arrives', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto('/sites');
+    await page.getByRole('link', { name: 'Add a site' }).click();
+    await page.getByLabel('Domain').fill('shop.example.com');
+    await page.getByLabel('Name').fill('Example shop');
+    await page.getByLabel('Timezone of the reports').selectOption('Europe/Berlin');
+    await screenshot(page, 'add-site-desktop');
+    await page.getByRole('button', { name: 'Add site and get the snippet' }).click();
+    await page.waitForURL(/\/sites\/[0-9a-f-]{36}\/install$/);
+    siteId = /\/sites\/([0-9a-f-]{36})\//.exec(page.url())![1];
+    await page.getByText('Waiting for the first page view…').waitFor();
+    const snippet = await page.locator('#snippet').innerText();
+    expect(snippet).toBe(
+      `<script async src="${origin}/tracker.min.js" data-site-id="${siteId}"></script>`,
+    );
+    await screenshot(page, 'install-waiting-desktop');
+
+    // A visitor on the site: three page views and a custom event, sent by the real snippet.
+    const stub =
+      '<script>window.trackveil=window.trackveil||function(){(window.trackveil.q=window.trackveil.q||[]).push(arguments)}</script>';
+    const host = (title: string, extra = '') =>
+      `<!doctype html><html><head><title>${title}</title>${stub}${extra}${snippet}</head><body><h1>${title}</h1></body></html>`;
+    const visitor = await browser.newContext();
+    const shop = await visitor.newPage();
+    await shop.goto(hostPages.set('/', host('Home')));
+    await page.getByText('Installed ✓').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'install-done-desktop');
+    await shop.goto(hostPages.set('/pricing.html', host('Pricing')));
+    await shop.goto(
+      hostPages.set(
+        '/signup.html',
+        host('Sign up', "<script>trackveil('Signup', { plan: 'pro' })</script>"),
+      ),
+    );
+    await waitFor('three page views and an event', async () => {
+      const [{ views, events }] = await dataSource.query(
+        `SELECT (SELECT count(*) FROM page_views WHERE site_id = $1)::int AS views,
+                (SELECT count(*) FROM events WHERE site_id = $1)::int AS events`,
+        [siteId],
+      );
+      return views === 3 && events === 1;
+    });
+    await visitor.close();
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it('should show exactly those visitors, page views and events, as the API counts them', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto('/sites');
+    await page.getByRole('link', { name: /Example shop/ }).click();
+    await page.waitForURL(`${origin}/sites/${siteId}`);
+    await page.locator('.chart[data-drawn="true"]').waitFor();
+    expect(await figure(page, 'visitors')).toBe('1');
+    expect(await figure(page, 'visits')).toBe('1');
+    expect(await figure(page, 'pageviews')).toBe('3');
+    expect(await figure(page, 'viewsPerVisit')).toBe('3.00');
+    expect(await figure(page, 'bounceRate')).toBe('0%');
+    const summary = await api<{ metrics: Record<string, number> }>(
+      page,
+      `/api/sites/${siteId}/stats/summary?period=30d`,
+    );
+    expect(summary.metrics).toMatchObject({ visitors: 1, visits: 1, pageviews: 3, bounceRate: 0 });
+    expect(await figure(page, 'live')).toBe('1');
+
+    const pages = page.locator('[data-panel="Pages"] .row');
+    await expect
+      .poll(() => pages.allInnerTexts())
+      .toEqual(['/\n1', '/pricing.html\n1', '/signup.html\n1']);
+    const events = page.locator('[data-panel="Events"] .row');
+    await expect.poll(() => events.allInnerTexts()).toEqual(['Signup\n1']);
+    await screenshot(page, 'dashboard-desktop');
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it('should filter everything by a clicked page row, keep the filter in the URL across a reload, and go back', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto(`/sites/${siteId}`);
+    await page.locator('[data-panel="Pages"] .row', { hasText: '/pricing.html' }).click();
+    await page.waitForURL(/filter=page%3Ais%3A%2Fpricing.html/);
+    const chip = page.getByRole('list', { name: 'Filters' }).getByText('Page is /pricing.html');
+    await chip.waitFor();
+    const filtered = await api<{ metrics: Record<string, number> }>(
+      page,
+      `/api/sites/${siteId}/stats/summary?period=30d&filter=${encodeURIComponent('page:is:/pricing.html')}`,
+    );
+    await expect.poll(() => figure(page, 'pageviews')).toBe(String(filtered.metrics.pageviews));
+    expect(await figure(page, 'visitors')).toBe(String(filtered.metrics.visitors));
+    expect(filtered.metrics.pageviews).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-panel="Pages"] .row').allInnerTexts())
+      .toEqual(['/pricing.html\n1']);
+    await screenshot(page, 'dashboard-filtered-desktop');
+
+    await page.reload();
+    await chip.waitFor();
+    await expect.poll(() => figure(page, 'pageviews')).toBe('1');
+
+    await page.goBack();
+    await page.waitForURL(`${origin}/sites/${siteId}`);
+    await expect.poll(() => figure(page, 'pageviews')).toBe('3');
+    expect(await chip.count()).toBe(0);
+    await page.goForward();
+    await chip.waitFor();
+    await page.getByRole('button', { name: 'Remove filter: Page is /pricing.html' }).click();
+    await expect.poll(() => figure(page, 'pageviews')).toBe('3');
+    expect(new URL(page.url()).search).toBe('');
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it('should change the figures with the period picker, and keep the period in the URL', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto(`/sites/${siteId}`);
+    await expect.poll(() => figure(page, 'visitors')).toBe('1');
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('custom');
+    await page.waitForURL(/period=custom/);
+    await page.getByLabel('From', { exact: true }).fill('2026-01-01');
+    await page.getByLabel('To', { exact: true }).fill('2026-01-31');
+    await page.waitForURL(/from=2026-01-01&to=2026-01-31/);
+    await expect.poll(() => figure(page, 'pageviews')).toBe('0');
+    expect(await figure(page, 'visitors')).toBe('0');
+    await expect
+      .poll(() => page.locator('[data-panel="Pages"] .empty').innerText())
+      .toBe('No data for this period.');
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('day');
+    await page.waitForURL(/period=day$/);
+    await expect.poll(() => figure(page, 'pageviews')).toBe('3');
+    await page.reload();
+    expect(await page.getByRole('combobox', { name: 'Period' }).inputValue()).toBe('day');
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it("should not show another account's site, whatever its URL", async () => {
+    failedResponses = [];
+    const other = await makeSite(dataSource, { name: 'Someone else' });
+    const page = await owner.newPage();
+    await page.goto(`/sites/${other.id}`);
+    await page.getByRole('heading', { name: 'Site not found' }).waitFor();
+    expect(await page.getByText('Someone else').count()).toBe(0);
+    await page.goto(`/sites/${other.id}/install`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.locator('#snippet').count()).toBe(0);
+    expect(failedResponses).toEqual([`404 /api/sites/${other.id}`, `404 /api/sites/${other.id}`]);
+    await page.close();
+  });
+
+  it('should let an invited viewer join from the link, and see the sites but not manage them', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto('/sites');
+    const session = await api<{ memberships: { accountId: string }[] }>(page, '/api/auth/session');
+    const invited = await page.request.post(
+      `${origin}/api/accounts/${session.memberships[0].accountId}/invitations`,
+      { headers: { Origin: origin }, data: { email: 'vic@example.com', role: 'viewer' } },
+    );
+    expect(invited.status()).toBe(201);
+    const { link } = (await invited.json()) as { link: string };
+    expect(link).toMatch(new RegExp(`^${origin}/invitations/accept#token=`));
+    await page.close();
+
+    const guest = await newContext();
+    const invitation = await guest.newPage();
+    await invitation.goto(link);
+    await invitation.getByRole('heading', { name: 'Join Ann Lee' }).waitFor();
+    // The token leaves the address bar (and so the history) at once.
+    expect(invitation.url()).toBe(`${origin}/invitations/accept`);
+    await invitation.getByText('invites vic@example.com to Ann Lee as a viewer').waitFor();
+    await invitation.getByLabel('Your name').fill('Vic');
+    await invitation.getByLabel('Choose a password').fill(PASSWORD);
+    await screenshot(invitation, 'accept-invitation-desktop');
+    await invitation.getByRole('button', { name: 'Accept the invitation' }).click();
+    await invitation.waitForURL(`${origin}/sites`);
+    await invitation.getByRole('link', { name: /Example shop/ }).waitFor();
+    expect(await invitation.getByRole('link', { name: 'Add a site' }).count()).toBe(0);
+    expect(await invitation.getByText('Vic', { exact: true }).count()).toBe(1);
+    await invitation.goto('/sites/new');
+    await invitation.getByText('Only the owners and admins of an account can add sites.').waitFor();
+    // The guest's session probe before accepting.
+    expect(failedResponses).toEqual(['401 /api/auth/session']);
+    await guest.close();
+  });
+
+  describe.each(['light', 'dark'] as const)('in the %s theme', (colorScheme) => {
+    it.each([
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const)(
+      'should show the main pages at %s width with no serious accessibility violation',
+      async (width, viewport) => {
+        failedResponses = [];
+        const signedOut = await newContext({ viewport, colorScheme });
+        const signedIn = await newContext({ viewport, colorScheme });
+        await signedIn.addCookies(await owner.cookies());
+        const pages: [BrowserContext, string, string, string][] = [
+          [signedOut, 'sign-in', '/sign-in', 'Sign in'],
+          [signedOut, 'sign-up', '/sign-up', 'Sign up'],
+          [signedOut, 'reset-password', '/reset-password', 'Reset your password'],
+          [signedIn, 'sites', '/sites', 'Your sites'],
+          [signedIn, 'add-site', '/sites/new', 'Add a site'],
+          [signedIn, 'install', `/sites/${siteId}/install`, 'Add the snippet to Example shop'],
+          [signedIn, 'dashboard', `/sites/${siteId}`, 'Example shop'],
+        ];
+        const violations: Record<string, unknown> = {};
+        for (const [context, name, path, heading] of pages) {
+          const page = await context.newPage();
+          await page.goto(path);
+          await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+          if (name === 'dashboard') await page.locator('.chart[data-drawn="true"]').waitFor();
+          if (name === 'sites') await page.locator('.sparkline polyline').waitFor();
+          await page.evaluate(() => document.fonts.ready);
+          await screenshot(page, `${name}-${width}-${colorScheme}`);
+          const found = await seriousAccessibilityViolations(page);
+          if (found.length > 0) violations[name] = found;
+          await page.close();
+        }
+        expect(violations).toEqual({});
+        // Signed out, the session probe is a 401 (and sign-up's registration policy is public).
+        expect([...new Set(failedResponses)]).toEqual(['401 /api/auth/session']);
+        await signedOut.close();
+        await signedIn.close();
+      },
+    );
+  });
+});
