@@ -32,6 +32,9 @@ describe('serving the dashboard', () => {
     '/sites',
     '/sites/new',
     '/sites/3f0c/install',
+    '/sites/3f0c/settings',
+    '/profile',
+    '/accounts/9a2e',
     '/reset-password',
   ])('should answer the page %s with the app, not cached, under a strict CSP', async (path) => {
     const res = await get(path).expect(200);

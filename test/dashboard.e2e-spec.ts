@@ -28,6 +28,8 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
   /** API answers of 400 and more, as `<status> <path>`; each test says which it expects. */
   let failedResponses: string[] = [];
   let owner: BrowserContext;
+  /** Vic, who joins the owner's account as a viewer by invitation. */
+  let viewer: BrowserContext;
   let siteId: string;
 
   beforeAll(async () => {
@@ -286,8 +288,8 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     expect(link).toMatch(new RegExp(`^${origin}/invitations/accept#token=`));
     await page.close();
 
-    const guest = await newContext();
-    const invitation = await guest.newPage();
+    viewer = await newContext();
+    const invitation = await viewer.newPage();
     await invitation.goto(link);
     await invitation.getByRole('heading', { name: 'Join Ann Lee' }).waitFor();
     // The token leaves the address bar (and so the history) at once.
@@ -305,7 +307,150 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     await invitation.getByText('Only the owners and admins of an account can add sites.').waitFor();
     // The guest's session probe before accepting.
     expect(failedResponses).toEqual(['401 /api/auth/session']);
-    await guest.close();
+    await invitation.close();
+  });
+
+  it("should let an admin change the site's settings and goals, and show the goal's conversions", async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto(`/sites/${siteId}`);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(`${origin}/sites/${siteId}/settings`);
+    await page.getByLabel('Keep raw page views for (months)').fill('24');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    const [row] = await dataSource.query('SELECT retention_months FROM sites WHERE id = $1', [
+      siteId,
+    ]);
+    expect(row.retention_months).toBe(24);
+
+    await page.getByLabel('Event name').fill('Signup');
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await page.getByRole('button', { name: 'Delete goal Signup' }).waitFor();
+    await screenshot(page, 'site-settings-desktop');
+
+    await page.getByRole('link', { name: '← Example shop' }).click();
+    const goal = page.locator('[data-panel="Goals"] .row');
+    await expect.poll(() => goal.allInnerTexts()).toEqual(['Signup\n1 · 100%']);
+    await goal.click();
+    await page.getByRole('list', { name: 'Filters' }).getByText('Goal is Signup').waitFor();
+    await page.waitForURL(/filter=goal%3Ais%3ASignup/);
+    await expect.poll(() => figure(page, 'visitors')).toBe('1');
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it('should keep a viewer out of the settings', async () => {
+    failedResponses = [];
+    const page = await viewer.newPage();
+    await page.goto(`/sites/${siteId}`);
+    await page.locator('.chart[data-drawn="true"]').waitFor();
+    expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await page.goto(`/sites/${siteId}/settings`);
+    await page
+      .getByText("Only the owners and admins of this site's account can change its settings.")
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it('should delete a site only once its domain is typed, with everything it holds', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto('/sites');
+    const session = await api<{ memberships: { accountId: string }[] }>(page, '/api/auth/session');
+    const created = await page.request.post(
+      `${origin}/api/accounts/${session.memberships[0].accountId}/sites`,
+      {
+        headers: { Origin: origin },
+        data: { name: 'Old blog', domain: 'old.example.com' },
+      },
+    );
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await page.goto(`/sites/${id}/settings`);
+    const remove = page.getByRole('button', { name: 'Delete Old blog' });
+    await page.getByLabel('Type old.example.com to confirm').fill('old.example');
+    expect(await remove.isDisabled()).toBe(true);
+    await page.getByLabel('Type old.example.com to confirm').fill('old.example.com');
+    await remove.click();
+    await page.waitForURL(`${origin}/sites`);
+    await page.getByRole('link', { name: /Example shop/ }).waitFor();
+    expect(await page.getByRole('link', { name: /Old blog/ }).count()).toBe(0);
+    const rows = await dataSource.query('SELECT deleted_at FROM sites WHERE id = $1', [id]);
+    expect(rows.length === 0 || rows[0].deleted_at !== null).toBe(true);
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it("should manage the account's members and API keys, and show owners the audit log", async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto('/sites');
+    await page.getByRole('link', { name: 'Members, API keys and settings' }).click();
+    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/);
+    const accountId = /\/accounts\/([0-9a-f-]{36})$/.exec(page.url())![1];
+    await page.getByRole('cell', { name: 'Vic · vic@example.com' }).waitFor();
+    await page.getByRole('combobox', { name: 'Role of Vic' }).selectOption('admin');
+    const role = () =>
+      dataSource
+        .query(
+          `SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.account_id = $1 AND u.email = 'vic@example.com'`,
+          [accountId],
+        )
+        .then((rows: { role: string }[]) => rows[0]?.role);
+    await expect.poll(role).toBe('admin');
+    await page.getByRole('combobox', { name: 'Role of Vic' }).selectOption('viewer');
+    await expect.poll(role).toBe('viewer');
+
+    await page.getByLabel('Key name').fill('Weekly report');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByTestId('new-key').innerText();
+    expect(key).toMatch(/^tvk_/);
+    await screenshot(page, 'account-desktop');
+    const withKey = (path: string) =>
+      page.request.get(`${origin}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+    expect((await withKey(`/api/sites/${siteId}/stats/summary`)).status()).toBe(200);
+    await page.reload();
+    await page.getByText('Weekly report').waitFor();
+    expect(await page.getByText(key).count()).toBe(0);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke the key Weekly report' }).click();
+    await expect.poll(() => page.getByText('Weekly report').count()).toBe(0);
+    expect((await withKey(`/api/sites/${siteId}/stats/summary`)).status()).toBe(401);
+
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('cell', { name: 'api_key.revoked' }).first().waitFor();
+    await page.getByRole('cell', { name: 'member.role_changed' }).first().waitFor();
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
+  it('should change the password with the current one, and list the sessions', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto('/sites');
+    await page.getByRole('link', { name: 'Ann Lee' }).click();
+    await page.waitForURL(`${origin}/profile`);
+    await page.getByText('This browser').waitFor();
+    await page.getByLabel('Current password').fill('not my password at all');
+    await page.getByLabel('New password').fill(`${PASSWORD} 2`);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Changed. Every other session of yours has been signed out.').waitFor();
+    await screenshot(page, 'profile-desktop');
+    const signIn = await page.request.post(`${origin}/api/auth/sign-in`, {
+      headers: { Origin: origin },
+      data: { email: 'ann@example.com', password: `${PASSWORD} 2` },
+    });
+    expect(signIn.status()).toBe(200);
+    // The wrong current password.
+    expect(failedResponses).toEqual(['400 /api/auth/password']);
+    await page.close();
   });
 
   describe.each(['light', 'dark'] as const)('in the %s theme', (colorScheme) => {
@@ -327,6 +472,8 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
           [signedIn, 'add-site', '/sites/new', 'Add a site'],
           [signedIn, 'install', `/sites/${siteId}/install`, 'Add the snippet to Example shop'],
           [signedIn, 'dashboard', `/sites/${siteId}`, 'Example shop'],
+          [signedIn, 'settings', `/sites/${siteId}/settings`, 'Settings of Example shop'],
+          [signedIn, 'profile', '/profile', 'Ann Lee'],
         ];
         const violations: Record<string, unknown> = {};
         for (const [context, name, path, heading] of pages) {

@@ -135,6 +135,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
       expect(siteId).toMatch(UUID);
       expect(res.body).toEqual({
         id: siteId,
+        accountId,
         name: 'Shop',
         domain: 'shop.example.com',
         allowedDomains: ['example.com', 'shop.example.org'],
@@ -191,6 +192,7 @@ describe('the sites API (/api/accounts/:accountId/sites, /api/sites/:siteId)', (
       expect(names).toEqual(['Home account site', 'Shop', 'Plain']);
       expect(res.body[1]).toEqual({
         id: siteId,
+        accountId,
         name: 'Shop',
         domain: 'shop.example.com',
         allowedDomains: ['example.com', 'shop.example.org'],

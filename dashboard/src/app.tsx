@@ -3,10 +3,13 @@ import type { ReactNode } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { api, unwrap } from './api/client';
 import { ErrorNote, Loading } from './components/ui';
+import { AccountSettings } from './pages/account';
 import { AddSite, InstallSite } from './pages/add-site';
 import { AcceptInvitation, ResetPassword } from './pages/links';
+import { Profile } from './pages/profile';
 import { SignIn, SignUp } from './pages/sign-in';
 import { SiteDashboard } from './pages/site-dashboard';
+import { SiteSettings } from './pages/site-settings';
 import { Sites } from './pages/sites';
 import { useResetSession, useSession } from './session';
 
@@ -48,9 +51,9 @@ function Header() {
       {user && (
         <nav aria-label="Main">
           <Link href="/sites">Sites</Link>
-          <span className="who" title={user.email}>
+          <Link href="/profile" className="who" title={`${user.email}: password and sessions`}>
             {user.name ?? user.email}
-          </span>
+          </Link>
           <button
             type="button"
             className="button link"
@@ -65,6 +68,25 @@ function Header() {
   );
 }
 
+type Params = Record<string, string | undefined>;
+
+/**
+ * The pages for signed-in users, first match wins; the server answers these paths with the app
+ * (`src/dashboard/dashboard.middleware.ts`, `PAGES`).
+ */
+const SIGNED_IN_PAGES: { path: string; page: (params: Params) => ReactNode }[] = [
+  { path: '/sites', page: () => <Sites /> },
+  { path: '/profile', page: () => <Profile /> },
+  {
+    path: '/accounts/:accountId',
+    page: ({ accountId }) => <AccountSettings accountId={accountId!} />,
+  },
+  { path: '/sites/new', page: () => <AddSite /> },
+  { path: '/sites/:siteId/install', page: ({ siteId }) => <InstallSite siteId={siteId!} /> },
+  { path: '/sites/:siteId/settings', page: ({ siteId }) => <SiteSettings siteId={siteId!} /> },
+  { path: '/sites/:siteId', page: ({ siteId }) => <SiteDashboard siteId={siteId!} /> },
+];
+
 export function App() {
   return (
     <>
@@ -78,30 +100,11 @@ export function App() {
           <Route path="/sign-up" component={SignUp} />
           <Route path="/reset-password" component={ResetPassword} />
           <Route path="/invitations/accept" component={AcceptInvitation} />
-          <Route path="/sites">
-            <SignedIn>
-              <Sites />
-            </SignedIn>
-          </Route>
-          <Route path="/sites/new">
-            <SignedIn>
-              <AddSite />
-            </SignedIn>
-          </Route>
-          <Route path="/sites/:siteId/install">
-            {(params) => (
-              <SignedIn>
-                <InstallSite siteId={params.siteId} />
-              </SignedIn>
-            )}
-          </Route>
-          <Route path="/sites/:siteId">
-            {(params) => (
-              <SignedIn>
-                <SiteDashboard siteId={params.siteId} />
-              </SignedIn>
-            )}
-          </Route>
+          {SIGNED_IN_PAGES.map(({ path, page }) => (
+            <Route key={path} path={path}>
+              {(params: Params) => <SignedIn>{page(params)}</SignedIn>}
+            </Route>
+          ))}
           <Route path="/">
             <Redirect to="/sites" replace />
           </Route>

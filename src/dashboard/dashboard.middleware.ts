@@ -31,8 +31,10 @@ const PAGES = [
   /^\/reset-password$/,
   /^\/invitations\/accept$/,
   /^\/sites$/,
+  /^\/profile$/,
+  /^\/accounts\/[^/]+$/,
   /^\/sites\/new$/,
-  /^\/sites\/[^/]+(\/install)?$/,
+  /^\/sites\/[^/]+(\/install|\/settings)?$/,
 ];
 
 /**

@@ -47,6 +47,7 @@ const SITE_GONE = 'Site not found.';
 function toDto(site: SiteView): SiteDto {
   return {
     id: site.id,
+    accountId: site.accountId,
     name: site.name,
     domain: site.domain,
     allowedDomains: site.allowedDomains,

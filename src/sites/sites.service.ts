@@ -54,6 +54,7 @@ export interface UpdateSiteInput {
 /** A site as the API and the CLI show it (never its fingerprint salt). */
 export interface SiteView {
   id: string;
+  accountId: string;
   name: string;
   domain: string;
   allowedDomains: string[];
@@ -64,7 +65,6 @@ export interface SiteView {
 }
 
 export interface SiteSummary extends SiteView {
-  accountId: string;
   accountName: string;
 }
 

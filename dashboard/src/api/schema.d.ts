@@ -1356,6 +1356,11 @@ export interface components {
              */
             id: string;
             /**
+             * Format: uuid
+             * @description The account the site belongs to.
+             */
+            accountId: string;
+            /**
              * @description What the site is called in the dashboard; 1 to 200 characters.
              * @example My blog
              */
@@ -1439,6 +1444,11 @@ export interface components {
              * @description The `data-site-id` of the snippet.
              */
             id: string;
+            /**
+             * Format: uuid
+             * @description The account the site belongs to.
+             */
+            accountId: string;
             /**
              * @description What the site is called in the dashboard; 1 to 200 characters.
              * @example My blog

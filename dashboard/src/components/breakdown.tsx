@@ -248,3 +248,67 @@ function Details({
     </dialog>
   );
 }
+
+/** Goals: each goal's converting visitors, conversions and conversion rate; a row filters by it. */
+export function GoalsPanel({
+  siteId,
+  query,
+  onSelect,
+}: {
+  siteId: string;
+  query: StatsQuery;
+  onSelect: (dimension: string, value: string | null) => void;
+}) {
+  const params = { ...query, compare: undefined };
+  const result = useQuery({
+    queryKey: ['stats', siteId, 'goals', params],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/sites/{siteId}/stats/goals', {
+          params: { path: { siteId }, query: params },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const headingId = useId();
+  const goals = result.data?.goals ?? [];
+  const max = Math.max(1, ...goals.map((goal) => goal.visitors));
+  return (
+    <section className="panel" aria-labelledby={headingId} data-panel="Goals">
+      <div className="panel-head">
+        <h2 id={headingId}>Goals</h2>
+      </div>
+      <div className="panel-columns" aria-hidden="true">
+        <span>Goal</span>
+        <span>Visitors · Rate</span>
+      </div>
+      {result.isPending && <Loading />}
+      {result.isError && <ErrorNote error={result.error} retry={() => void result.refetch()} />}
+      {result.data && goals.length === 0 && (
+        <p className="empty">No goals yet. An admin adds them in the site's settings.</p>
+      )}
+      <ol className="rows">
+        {goals.map((goal) => (
+          <li key={goal.id}>
+            <button
+              type="button"
+              className="row"
+              title={`Filter by goal: ${goal.name} (${formatCount(goal.conversions)} conversions)`}
+              onClick={() => onSelect('goal', goal.name)}
+            >
+              <span
+                className="bar"
+                style={{ width: `${(goal.visitors / max) * 100}%` }}
+                aria-hidden="true"
+              />
+              <span className="row-label">{goal.name}</span>
+              <span className="row-value">
+                {formatCount(goal.visitors)} · {goal.conversionRate}%
+              </span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

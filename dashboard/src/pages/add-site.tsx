@@ -15,6 +15,30 @@ function timeZones(): string[] {
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }
 
+/** The IANA timezone a site counts its days in (field `timezone` of the form). */
+export function TimezoneSelect({ defaultValue, hint }: { defaultValue: string; hint?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor="timezone">Timezone of the reports</label>
+      <select
+        id="timezone"
+        name="timezone"
+        defaultValue={defaultValue}
+        aria-describedby={hint ? 'timezone-hint' : undefined}
+      >
+        {timeZones().map((zone) => (
+          <option key={zone}>{zone}</option>
+        ))}
+      </select>
+      {hint && (
+        <p className="hint" id="timezone-hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function AddSite() {
   const session = useSession();
   const search = useSearch();
@@ -110,14 +134,7 @@ export function AddSite() {
           placeholder="My blog"
           hint="Shown in the dashboard; the domain if empty."
         />
-        <div className="field">
-          <label htmlFor="timezone">Timezone of the reports</label>
-          <select id="timezone" name="timezone" defaultValue={browserTimeZone()}>
-            {timeZones().map((zone) => (
-              <option key={zone}>{zone}</option>
-            ))}
-          </select>
-        </div>
+        <TimezoneSelect defaultValue={browserTimeZone()} />
         <Field
           label="Only accept page views from (optional)"
           name="allowedDomains"

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError, type Metrics, unwrap } from '../api/client';
-import { BreakdownPanel, type Tab } from '../components/breakdown';
+import { BreakdownPanel, GoalsPanel, type Tab } from '../components/breakdown';
 import { Chart } from '../components/chart';
 import { ErrorNote, Loading, PageTitle } from '../components/ui';
 import { dimensionLabel, valueLabel } from '../lib/dimensions';
@@ -16,6 +16,8 @@ import {
   METRICS,
   type MetricKey,
 } from '../lib/format';
+import { canManage } from './sites';
+import { useSiteRole } from './site-role';
 import { type Interval, intervalsFor, PERIODS, type StatsQuery, statsQueryOf } from '../lib/query';
 
 /** The breakdown panels, in the order they are shown; each tab is one dimension of the API. */
@@ -333,10 +335,7 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
   const view = useView(siteId);
   const { query, params } = view;
   const path = { path: { siteId } };
-  const site = useQuery({
-    queryKey: ['site', siteId],
-    queryFn: () => unwrap(api.GET('/api/sites/{siteId}', { params: path })),
-  });
+  const { site, role } = useSiteRole(siteId);
   const summary = useQuery({
     queryKey: ['stats', siteId, 'summary', query],
     queryFn: () =>
@@ -387,7 +386,14 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
             )}
           </p>
         </div>
-        <PeriodPicker view={view} />
+        <div className="head-tools">
+          <PeriodPicker view={view} />
+          {role && canManage(role) && (
+            <Link href={`/sites/${siteId}/settings`} className="button secondary">
+              Settings
+            </Link>
+          )}
+        </div>
       </div>
       <FilterChips view={view} />
       {summary.isError && <ErrorNote error={summary.error} retry={() => void summary.refetch()} />}
@@ -413,6 +419,7 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
             onSelect={select}
           />
         ))}
+        <GoalsPanel siteId={siteId} query={query} onSelect={select} />
       </div>
     </div>
   );

@@ -73,11 +73,16 @@ function AccountSites({
         <h2 id={`account-${accountId}`} className={many ? undefined : 'visually-hidden'}>
           {name}
         </h2>
-        {canManage(role) && (
-          <Link href={`/sites/new?account=${accountId}`} className="button">
-            Add a site
+        <div className="head-tools">
+          <Link href={`/accounts/${accountId}`} className="button secondary">
+            {many ? 'Members and settings' : 'Members, API keys and settings'}
           </Link>
-        )}
+          {canManage(role) && (
+            <Link href={`/sites/new?account=${accountId}`} className="button">
+              Add a site
+            </Link>
+          )}
+        </div>
       </div>
       {sites.isPending && <Loading />}
       {sites.isError && <ErrorNote error={sites.error} retry={() => void sites.refetch()} />}

@@ -144,6 +144,9 @@ export class SiteDto {
   @ApiProperty({ format: 'uuid', description: 'The `data-site-id` of the snippet.' })
   id!: string;
 
+  @ApiProperty({ format: 'uuid', description: 'The account the site belongs to.' })
+  accountId!: string;
+
   @ApiProperty(NAME)
   name!: string;
 
