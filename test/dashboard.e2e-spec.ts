@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { browserAvailable, launchChromium, PageServer } from './utils/browser.js';
 import { DESKTOP, PHONE, screenshot, seriousAccessibilityViolations } from './utils/dashboard.js';
 import { waitFor } from './utils/data-source.js';
-import { CHROME_UA, makeSite } from './utils/factories.js';
+import { CHROME_UA, makeEvent, makeSite } from './utils/factories.js';
 import { freePort } from './utils/free-port.js';
 import { createTestApp, dataSourceOf } from './utils/test-app.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-database.js';
@@ -165,6 +165,16 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
       return views === 3 && events === 1;
     });
     await visitor.close();
+    // A crawler on the same page: answered, not counted, and shown as filtered traffic.
+    const crawler = await fetch(`${origin}/track`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      },
+      body: JSON.stringify(makeEvent(siteId, { url: 'https://shop.example.com/' })),
+    });
+    expect(crawler.status).toBe(204);
     expect(failedResponses).toEqual([]);
     await page.close();
   });
@@ -194,6 +204,10 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
       .toEqual(['/\n1', '/pricing.html\n1', '/signup.html\n1']);
     const events = page.locator('[data-panel="Events"] .row');
     await expect.poll(() => events.allInnerTexts()).toEqual(['Signup\n1']);
+    const filtered = page.locator('[data-panel="Filtered traffic"] .row');
+    await expect
+      .poll(() => filtered.allInnerTexts(), { timeout: 20_000 })
+      .toEqual(['Bots and crawlers\n1']);
     await screenshot(page, 'dashboard-desktop');
     expect(failedResponses).toEqual([]);
     await page.close();
@@ -251,6 +265,13 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     await expect
       .poll(() => page.locator('[data-panel="Pages"] .empty').innerText())
       .toBe('No data for this period.');
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('realtime');
+    await page.waitForURL(/period=realtime$/);
+    await expect.poll(() => figure(page, 'pageviews')).toBe('3');
+    expect(
+      await page.getByRole('checkbox', { name: 'Compare with the previous period' }).count(),
+    ).toBe(0);
+    await page.locator('.chart[data-drawn="true"]').waitFor();
     await page.getByRole('combobox', { name: 'Period' }).selectOption('day');
     await page.waitForURL(/period=day$/);
     await expect.poll(() => figure(page, 'pageviews')).toBe('3');

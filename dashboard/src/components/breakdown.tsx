@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api, type BreakdownRow, unwrap } from '../api/client';
 import { dimensionLabel, valueLabel } from '../lib/dimensions';
 import { formatCount, formatDuration } from '../lib/format';
-import type { StatsQuery } from '../lib/query';
+import { refreshOf, type StatsQuery } from '../lib/query';
 import { ErrorNote, Loading } from './ui';
 
 export interface Tab {
@@ -30,6 +30,7 @@ function useBreakdown(
         }),
       ),
     placeholderData: keepPreviousData,
+    refetchInterval: refreshOf(query),
   });
 }
 
@@ -269,6 +270,7 @@ export function GoalsPanel({
         }),
       ),
     placeholderData: keepPreviousData,
+    refetchInterval: refreshOf(query),
   });
   const headingId = useId();
   const goals = result.data?.goals ?? [];
@@ -309,6 +311,67 @@ export function GoalsPanel({
           </li>
         ))}
       </ol>
+    </section>
+  );
+}
+
+const FILTER_REASONS: Record<string, string> = {
+  bot: 'Bots and crawlers',
+  prefetch: 'Prefetches and previews',
+  referrer_spam: 'Referrer spam',
+  rate_limited: 'Over the rate limit',
+  origin_not_allowed: 'From a domain not allowed',
+  site_not_found: 'While the site was paused',
+  invalid: 'Invalid requests',
+  too_large: 'Too large',
+  unsupported_media_type: 'Not JSON',
+};
+
+/** What `/track` refused or ignored for this site, per reason: traffic that is not counted. */
+export function FilteredTrafficPanel({ siteId, query }: { siteId: string; query: StatsQuery }) {
+  const params = { ...query, compare: undefined, filter: undefined };
+  const result = useQuery({
+    queryKey: ['stats', siteId, 'filtered-traffic', params],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/sites/{siteId}/stats/filtered-traffic', {
+          params: { path: { siteId }, query: params },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+    refetchInterval: refreshOf(query),
+  });
+  const headingId = useId();
+  const totals = result.data?.totals ?? [];
+  const max = Math.max(1, ...totals.map((total) => total.count));
+  return (
+    <section className="panel" aria-labelledby={headingId} data-panel="Filtered traffic">
+      <div className="panel-head">
+        <h2 id={headingId}>Not counted</h2>
+      </div>
+      <div className="panel-columns" aria-hidden="true">
+        <span>Reason</span>
+        <span>Requests</span>
+      </div>
+      {result.isPending && <Loading />}
+      {result.isError && <ErrorNote error={result.error} retry={() => void result.refetch()} />}
+      {result.data && totals.length === 0 && (
+        <p className="empty">Nothing was filtered out in this period.</p>
+      )}
+      <ol className="rows">
+        {totals.map((total) => (
+          <li key={total.reason} className="row static">
+            <span
+              className="bar"
+              style={{ width: `${(total.count / max) * 100}%` }}
+              aria-hidden="true"
+            />
+            <span className="row-label">{FILTER_REASONS[total.reason] ?? total.reason}</span>
+            <span className="row-value">{formatCount(total.count)}</span>
+          </li>
+        ))}
+      </ol>
+      <p className="hint">Requests to /track that stored nothing; filters above do not apply.</p>
     </section>
   );
 }

@@ -19,6 +19,12 @@ describe('dashboard filters', () => {
     });
   });
 
+  it('should escape a backslash so a value ending in one keeps its bar', () => {
+    const filter = { dimension: 'page', operator: 'is' as const, values: ['a\\', 'b|c'] };
+    expect(formatFilter(filter)).toBe('page:is:a\\\\|b\\|c');
+    expect(parseFilter(formatFilter(filter))).toEqual(filter);
+  });
+
   it('should refuse what is not a filter', () => {
     expect(parseFilter('country')).toBeNull();
     expect(parseFilter('country:like:DE')).toBeNull();
@@ -26,7 +32,12 @@ describe('dashboard filters', () => {
   });
 
   it('should write back exactly what it read', () => {
-    for (const text of ['source:is:(none)', 'page:is:/x\\|y|/z', 'utm_campaign:not_contains:a:b']) {
+    for (const text of [
+      'source:is:(none)',
+      'page:is:/x\\|y|/z',
+      'utm_campaign:not_contains:a:b',
+      'page:contains:C:\\\\dir\\|x',
+    ]) {
       expect(formatFilter(parseFilter(text)!)).toBe(text);
     }
   });

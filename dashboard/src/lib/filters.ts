@@ -1,6 +1,7 @@
 /**
  * Filters as the stats API takes them and as the dashboard keeps them in its URL:
- * `<dimension>:<operator>:<value>[|<value>…]`, `\|` for a `|` inside a value, `(none)` for "no value".
+ * `<dimension>:<operator>:<value>[|<value>…]`, `\|` and `\\` for a `|` and a `\` inside a value,
+ * `(none)` for "no value".
  */
 export type Operator = 'is' | 'is_not' | 'contains' | 'not_contains';
 
@@ -34,8 +35,8 @@ export function parseFilter(text: string): Filter | null {
   const rest = text.slice(second + 1);
   for (let i = 0; i < rest.length; i++) {
     const char = rest[i];
-    if (char === '\\' && rest[i + 1] === '|') {
-      current += '|';
+    if (char === '\\' && (rest[i + 1] === '|' || rest[i + 1] === '\\')) {
+      current += rest[i + 1];
       i++;
     } else if (char === '|') {
       values.push(current);
@@ -51,7 +52,7 @@ export function parseFilter(text: string): Filter | null {
 /** The URL/API form of a filter. */
 export function formatFilter(filter: Filter): string {
   const values = filter.values.map((value) =>
-    value === null ? NONE : value.replaceAll('|', '\\|'),
+    value === null ? NONE : value.replaceAll('\\', '\\\\').replaceAll('|', '\\|'),
   );
   return `${filter.dimension}:${filter.operator}:${values.join('|')}`;
 }

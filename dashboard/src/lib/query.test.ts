@@ -21,13 +21,15 @@ describe('dashboard view query', () => {
     expect(statsQueryOf(new URLSearchParams('period=bogus')).period).toBe('30d');
   });
 
-  it('should turn the comparison off for all time and when asked', () => {
+  it('should turn the comparison off for all time, realtime and when asked', () => {
     expect(statsQueryOf(new URLSearchParams('period=all')).compare).toBe('off');
+    expect(statsQueryOf(new URLSearchParams('period=realtime')).compare).toBe('off');
     expect(statsQueryOf(new URLSearchParams('period=7d&compare=off')).compare).toBe('off');
   });
 
   it('should chart a period by an interval that fits it', () => {
     expect(intervalsFor(statsQueryOf(new URLSearchParams('period=day')))).toEqual(['hour']);
+    expect(intervalsFor(statsQueryOf(new URLSearchParams('period=realtime')))).toEqual(['minute']);
     expect(intervalsFor(statsQueryOf(new URLSearchParams('period=12mo')))[0]).toBe('month');
     const range = new URLSearchParams('period=custom&from=2026-11-01&to=2026-11-02');
     expect(intervalsFor(statsQueryOf(range))[0]).toBe('hour');

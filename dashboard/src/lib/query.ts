@@ -1,5 +1,6 @@
 /** The dashboard's view, as its URL holds it, and the stats API query it asks for. */
 export const PERIODS = [
+  { value: 'realtime', label: 'Realtime (30 minutes)' },
   { value: 'day', label: 'Today' },
   { value: '7d', label: 'Last 7 days' },
   { value: '30d', label: 'Last 30 days' },
@@ -11,7 +12,7 @@ export const PERIODS = [
 ] as const;
 
 export type PeriodName = (typeof PERIODS)[number]['value'];
-export type Interval = 'hour' | 'day' | 'week' | 'month';
+export type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
 
 export interface StatsQuery {
   period: PeriodName;
@@ -38,14 +39,24 @@ export function statsQueryOf(params: URLSearchParams): StatsQuery {
     ...(custom ? { from, to } : {}),
     // Plausible's "compare" is opt-in; here the change is the point of the figures, so it is on
     // unless the view turns it off (it means nothing for "all").
-    compare: params.get('compare') === 'off' || period === 'all' ? 'off' : 'previous',
+    compare:
+      params.get('compare') === 'off' || period === 'all' || period === 'realtime'
+        ? 'off'
+        : 'previous',
     filter: params.getAll('filter'),
   };
+}
+
+/** How often a view asks again by itself: every 10 s in realtime, else when the window regains focus. */
+export function refreshOf(query: StatsQuery): number | false {
+  return query.period === 'realtime' ? 10_000 : false;
 }
 
 /** The intervals a period can be charted by, the first being the default. */
 export function intervalsFor(query: StatsQuery): Interval[] {
   switch (query.period) {
+    case 'realtime':
+      return ['minute'];
     case 'day':
       return ['hour'];
     case '7d':

@@ -2,7 +2,12 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError, type Metrics, unwrap } from '../api/client';
-import { BreakdownPanel, GoalsPanel, type Tab } from '../components/breakdown';
+import {
+  BreakdownPanel,
+  FilteredTrafficPanel,
+  GoalsPanel,
+  type Tab,
+} from '../components/breakdown';
 import { Chart } from '../components/chart';
 import { ErrorNote, Loading, PageTitle } from '../components/ui';
 import { dimensionLabel, valueLabel } from '../lib/dimensions';
@@ -18,7 +23,14 @@ import {
 } from '../lib/format';
 import { canManage } from './sites';
 import { useSiteRole } from './site-role';
-import { type Interval, intervalsFor, PERIODS, type StatsQuery, statsQueryOf } from '../lib/query';
+import {
+  type Interval,
+  intervalsFor,
+  PERIODS,
+  refreshOf,
+  type StatsQuery,
+  statsQueryOf,
+} from '../lib/query';
 
 /** The breakdown panels, in the order they are shown; each tab is one dimension of the API. */
 const PANELS: { title: string; tabs: Tab[] }[] = [
@@ -34,6 +46,7 @@ const PANELS: { title: string; tabs: Tab[] }[] = [
     title: 'Sources',
     tabs: [
       { label: 'Sources', dimension: 'source' },
+      { label: 'Referrers', dimension: 'referrer' },
       { label: 'Campaigns', dimension: 'utm_campaign' },
       { label: 'Mediums', dimension: 'utm_medium' },
       { label: 'UTM sources', dimension: 'utm_source' },
@@ -122,7 +135,7 @@ function PeriodPicker({ view }: { view: ReturnType<typeof useView> }) {
           </label>
         </>
       )}
-      {query.period !== 'all' && (
+      {query.period !== 'all' && query.period !== 'realtime' && (
         <label className="check">
           <input
             type="checkbox"
@@ -246,7 +259,7 @@ function Figures({
 }
 
 function bucketLabel(date: string, interval: Interval): string {
-  if (interval === 'hour') return date.slice(11, 16);
+  if (interval === 'hour' || interval === 'minute') return date.slice(11, 16);
   if (interval === 'month') return formatDay(`${date.slice(0, 7)}-01`).replace(/^1 /, '');
   return formatDay(date.slice(0, 10), false);
 }
@@ -274,6 +287,7 @@ function TimeseriesChart({
         }),
       ),
     placeholderData: keepPreviousData,
+    refetchInterval: refreshOf(query),
   });
   const label = METRICS.find((item) => item.key === metric)!.label;
   const chart = useMemo(() => {
@@ -341,12 +355,13 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
     queryFn: () =>
       unwrap(api.GET('/api/sites/{siteId}/stats/summary', { params: { ...path, query: query } })),
     placeholderData: keepPreviousData,
+    refetchInterval: refreshOf(query),
     enabled: site.isSuccess,
   });
   const realtime = useQuery({
     queryKey: ['stats', siteId, 'realtime'],
     queryFn: () => unwrap(api.GET('/api/sites/{siteId}/stats/realtime', { params: path })),
-    refetchInterval: 30_000,
+    refetchInterval: refreshOf(query) || 30_000,
     enabled: site.isSuccess,
   });
   const metricParam = params.get('metric');
@@ -420,6 +435,7 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
           />
         ))}
         <GoalsPanel siteId={siteId} query={query} onSelect={select} />
+        {query.period !== 'realtime' && <FilteredTrafficPanel siteId={siteId} query={query} />}
       </div>
     </div>
   );
