@@ -10,6 +10,8 @@
  * BENCH_STATS_TIMEOUT_MS (50000: the server's STATS_QUERY_TIMEOUT_MS; the client gives up 5 s
  * later), BENCH_STATS_BUDGET_MINUTES (60: measurements still to do after that are skipped),
  * BENCH_STATS_DATA_DIR (a persistent embedded PostgreSQL, kept and reused between runs),
+ * BENCH_STATS_BROWSER (1: also load the web dashboard in Chromium and time its figures, chart and
+ * panels, see `bench/dashboard-load.ts`; 0 skips it),
  * DATABASE_URL (your own PostgreSQL instead; the data is kept there too).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -22,6 +24,7 @@ import pg from 'pg';
 import { API_KEY_PREFIX } from '../src/api-keys/api-keys.service.js';
 import { hashToken } from '../src/auth/secret-token.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
+import { chromiumAvailable, type LoadTimes, measureDashboardLoads } from './dashboard-load.js';
 import {
   checkConsistency,
   createSite,
@@ -485,6 +488,43 @@ function summarize(results: DashboardResult[]): void {
   }
 }
 
+/** The dashboard in Chromium (unless BENCH_STATS_BROWSER=0 or there is no Chromium). */
+async function measureBrowser(databaseUrl: string, siteId: string): Promise<void> {
+  if (process.env.BENCH_STATS_BROWSER === '0') return;
+  if (!chromiumAvailable()) {
+    log('\nThe dashboard in Chromium: skipped, no Chromium (apt-get install -y chromium).');
+    return;
+  }
+  const results = await measureDashboardLoads({
+    databaseUrl,
+    origin: `http://127.0.0.1:${APP_PORT}`,
+    siteId,
+    views: [
+      { name: '30d', query: 'period=30d' },
+      { name: '30d, one filter', query: 'period=30d&filter=source:is:Google' },
+      { name: '12mo', query: 'period=12mo' },
+    ],
+    repeat: REPEAT,
+    timeoutMs: TIMEOUT_MS + 10_000,
+  });
+  log(
+    `\nThe dashboard in Chromium, from the start of the navigation (${REPEAT} loads after a warm-up; p50 / p95 ms):`,
+  );
+  log(
+    `  ${'view'.padEnd(16)} ${'figures'.padStart(13)} ${'chart drawn'.padStart(13)} ${'all panels'.padStart(13)}`,
+  );
+  for (const { view, loads } of results) {
+    const column = (key: keyof LoadTimes) => {
+      const samples: Sample[] = loads.map((load) => ('failed' in load ? load : { ms: load[key] }));
+      return `${percentile(samples, 0.5)} / ${percentile(samples, 0.95)}`.padStart(13);
+    };
+    const failed = loads.find((load): load is { failed: string } => 'failed' in load);
+    log(
+      `  ${view.padEnd(16)} ${column('figures')} ${column('chart')} ${column('panels')}  ${failed ? failed.failed.slice(0, 200) : ''}`,
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -545,6 +585,7 @@ async function main(): Promise<void> {
     );
     const results = await measure(base, apiKey.key, new Budget());
     summarize(results);
+    await measureBrowser(url, siteId);
   } finally {
     if (apiKeyId) {
       const id = apiKeyId;

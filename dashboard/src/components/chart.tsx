@@ -91,6 +91,8 @@ export function Chart({
         element,
       );
       element.dataset.drawn = 'true';
+      // When the chart was first drawn, from the navigation's start (read by the dashboard bench).
+      element.dataset.drawnAt ??= String(Math.round(performance.now()));
     };
     build();
     const resize = new ResizeObserver(() =>
@@ -103,6 +105,7 @@ export function Chart({
       dark.removeEventListener('change', build);
       plot?.destroy();
       delete element.dataset.drawn;
+      delete element.dataset.drawnAt;
     };
   }, [labels, series, format, integer]);
   return <div ref={container} className="chart" role="img" aria-label={description} />;

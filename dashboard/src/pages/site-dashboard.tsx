@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError, type Metrics, unwrap } from '../api/client';
 import {
@@ -205,8 +205,13 @@ function Figures({
   onSelect: (key: MetricKey) => void;
   live: number | undefined;
 }) {
+  const shown = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // When the figures were first shown, from the navigation's start (read by the dashboard bench).
+    if (shown.current) shown.current.dataset.shownAt ??= String(Math.round(performance.now()));
+  }, []);
   return (
-    <div className="figures">
+    <div className="figures" ref={shown}>
       <div className="figure live">
         <span className="figure-label">
           <span className="status-dot" aria-hidden="true" /> Live now
