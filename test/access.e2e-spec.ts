@@ -18,6 +18,8 @@ import { createTestDatabase, type TestDatabase } from './utils/test-database.js'
 const REVIEWED_PUBLIC_ROUTES = [
   'POST /api/invitations/accept',
   'POST /api/invitations/lookup',
+  // A shared link's holder opens it (the token and any password are checked by the handler).
+  'POST /api/shared-links/open',
   'GET /api/auth/registration',
   'POST /api/auth/password-reset',
   'POST /api/auth/password-reset/confirm',

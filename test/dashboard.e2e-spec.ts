@@ -204,10 +204,20 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
       .toEqual(['/\n1', '/pricing.html\n1', '/signup.html\n1']);
     const events = page.locator('[data-panel="Events"] .row');
     await expect.poll(() => events.allInnerTexts()).toEqual(['Signup\n1']);
+    // Filtered counts are written every 5 s; the panel reads them when the page loads.
+    await waitFor('the crawler counted as filtered', async () => {
+      const rows = await dataSource.query(
+        `SELECT count FROM filtered_traffic WHERE site_id = $1 AND reason = 'bot'`,
+        [siteId],
+      );
+      return rows.length > 0;
+    });
+    await page.reload();
     const filtered = page.locator('[data-panel="Filtered traffic"] .row');
     await expect
       .poll(() => filtered.allInnerTexts(), { timeout: 20_000 })
       .toEqual(['Bots and crawlers\n1']);
+    await page.locator('.chart[data-drawn="true"]').waitFor();
     await screenshot(page, 'dashboard-desktop');
     expect(failedResponses).toEqual([]);
     await page.close();
@@ -471,6 +481,66 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     expect(signIn.status()).toBe(200);
     // The wrong current password.
     expect(failedResponses).toEqual(['400 /api/auth/password']);
+    await page.close();
+  });
+
+  it('should show a shared link its one site read-only, behind its password when it has one, until revoked', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto(`/sites/${siteId}/settings`);
+    const createLink = async (name: string, password?: string) => {
+      await page.getByLabel('Link name').fill(name);
+      await page.getByLabel('Password (optional)').fill(password ?? '');
+      await page.getByRole('button', { name: 'Create link' }).click();
+      await page.getByRole('status').getByText(`The link ${name}.`).waitFor();
+      return page.getByTestId('new-shared-link').innerText();
+    };
+    const open = await createLink('Investors');
+    expect(open).toMatch(new RegExp(`^${origin}/share/[A-Za-z0-9_-]{43}$`));
+    const guarded = await createLink('Board', 'board meeting 2027');
+    await screenshot(page, 'shared-links-settings-desktop');
+    expect(failedResponses).toEqual([]);
+
+    const stranger = await newContext();
+    const shared = await stranger.newPage();
+    await shared.goto(open);
+    await shared.getByRole('heading', { level: 1, name: 'Example shop' }).waitFor();
+    await expect.poll(() => figure(shared, 'pageviews')).toBe('3');
+    expect(await shared.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    expect(await shared.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    await shared.locator('[data-panel="Pages"] .row', { hasText: '/pricing.html' }).click();
+    await shared.waitForURL(`${open}?filter=page%3Ais%3A%2Fpricing.html`);
+    await expect.poll(() => figure(shared, 'pageviews')).toBe('1');
+    await shared.locator('.chart[data-drawn="true"]').waitFor();
+    await screenshot(shared, 'shared-dashboard-desktop');
+    expect(await seriousAccessibilityViolations(shared)).toEqual([]);
+    // Nothing else of the account: its sites list asks to sign in.
+    await shared.goto('/sites');
+    await shared.waitForURL(/\/sign-in\?next=%2Fsites$/);
+
+    await shared.goto(guarded);
+    await shared.getByRole('heading', { name: 'This dashboard is protected' }).waitFor();
+    await shared.getByLabel('Password').fill('board meeting 2026');
+    await shared.getByRole('button', { name: 'Open the dashboard' }).click();
+    await shared
+      .getByRole('alert')
+      .getByText('The password of this shared link is not right.')
+      .waitFor();
+    await shared.getByLabel('Password').fill('board meeting 2027');
+    await shared.getByRole('button', { name: 'Open the dashboard' }).click();
+    await expect.poll(() => figure(shared, 'pageviews')).toBe('3');
+    await shared.reload();
+    await expect.poll(() => figure(shared, 'pageviews')).toBe('3');
+
+    await page.getByRole('button', { name: 'Revoke the shared link Investors' }).click();
+    await expect.poll(() => page.getByText('Investors').count()).toBe(0);
+    await shared.goto(open);
+    await shared.getByText('This shared link does not exist or was revoked.').waitFor();
+    // The session probes of the stranger, the wrong password, the revoked link.
+    expect([...new Set(failedResponses)].sort()).toEqual(
+      ['401 /api/auth/session', '401 /api/shared-links/open', '404 /api/shared-links/open'].sort(),
+    );
+    await stranger.close();
     await page.close();
   });
 

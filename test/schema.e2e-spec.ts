@@ -69,6 +69,7 @@ const APP_TABLES = [
   'password_resets',
   'received_events',
   'sessions',
+  'shared_links',
   'sites',
   'stats_day_values',
   'stats_days',

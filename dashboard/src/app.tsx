@@ -7,6 +7,7 @@ import { AccountSettings } from './pages/account';
 import { AddSite, InstallSite } from './pages/add-site';
 import { AcceptInvitation, ResetPassword } from './pages/links';
 import { Profile } from './pages/profile';
+import { SharedDashboard } from './pages/shared';
 import { SignIn, SignUp } from './pages/sign-in';
 import { SiteDashboard } from './pages/site-dashboard';
 import { SiteSettings } from './pages/site-settings';
@@ -100,6 +101,9 @@ export function App() {
           <Route path="/sign-up" component={SignUp} />
           <Route path="/reset-password" component={ResetPassword} />
           <Route path="/invitations/accept" component={AcceptInvitation} />
+          <Route path="/share/:token">
+            {(params: Params) => <SharedDashboard token={params.token!} />}
+          </Route>
           {SIGNED_IN_PAGES.map(({ path, page }) => (
             <Route key={path} path={path}>
               {(params: Params) => <SignedIn>{page(params)}</SignedIn>}

@@ -41,6 +41,8 @@ export const AUDIT_ACTIONS = [
   'goal.created',
   'goal.updated',
   'goal.deleted',
+  'shared_link.created',
+  'shared_link.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -310,7 +312,9 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
       ? 'anonymous'
       : actor.type === 'api_key'
         ? `key:${actor.keyId}`
-        : `user:${actor.userId}`;
+        : actor.type === 'shared_link'
+          ? `link:${actor.linkId}`
+          : `user:${actor.userId}`;
     const what = entry.details?.what;
     const key = `${who}|${entry.siteId ?? ''}|${typeof what === 'string' ? what : ''}`;
     const last = this.lastDataRead.get(key);
@@ -326,7 +330,12 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
       action: entry.action.slice(0, 64),
       actor_type: actor ? actor.type : 'anonymous',
       actor_user_id: actor?.type === 'user' ? uuidOrNull(actor.userId) : null,
-      actor_key_id: actor?.type === 'api_key' ? uuidOrNull(actor.keyId) : null,
+      actor_key_id:
+        actor?.type === 'api_key'
+          ? uuidOrNull(actor.keyId)
+          : actor?.type === 'shared_link'
+            ? uuidOrNull(actor.linkId)
+            : null,
       account_id: uuidOrNull(entry.accountId),
       site_id: uuidOrNull(entry.siteId),
       target_type: cut(entry.target?.type, 32),

@@ -17,6 +17,8 @@ export const TOO_MANY_SIGN_INS =
   'Too many sign-in attempts for this e-mail address or from this network; wait for the number of seconds in Retry-After, or reset the password.';
 export const TOO_MANY_RESETS =
   'Too many password-reset requests for this e-mail address or from this network; wait for the number of seconds in Retry-After. A link already sent stays valid for an hour.';
+export const TOO_MANY_LINK_PASSWORDS =
+  'Too many password attempts for this shared link or from this network; wait for the number of seconds in Retry-After.';
 export const TOO_MANY_PASSWORD_CHANGES =
   'Too many attempts to change the password; wait for the number of seconds in Retry-After.';
 
@@ -70,6 +72,15 @@ export class AuthRateLimits implements OnApplicationShutdown {
   async passwordChange(res: Response, userId: string): Promise<void> {
     await this.check(res, TOO_MANY_PASSWORD_CHANGES, [
       [`auth:password-change:${userId}`, this.config.rateLimit.perEmail],
+    ]);
+  }
+
+  /** A shared link's password: per client address and per link. */
+  async sharedLinkPassword(req: Request, res: Response, linkId: string): Promise<void> {
+    const { perAddress, perEmail } = this.config.rateLimit;
+    await this.check(res, TOO_MANY_LINK_PASSWORDS, [
+      [`auth:address:${normalizeIp(req.ip ?? '')}`, perAddress],
+      [`auth:shared-link:${linkId}`, perEmail],
     ]);
   }
 

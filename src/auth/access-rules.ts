@@ -35,6 +35,8 @@ export type AccessRule =
       readonly kind: 'account' | 'site';
       readonly role: MembershipRole;
       readonly keys: KeyAccess;
+      /** Site routes only: whether a shared link of the site may call it (reading its stats). */
+      readonly sharedLinks?: boolean;
     };
 
 const PUBLIC: AccessRule = Object.freeze({ kind: 'public' });
@@ -64,7 +66,12 @@ export const SignedIn = (): ClassDecorator & MethodDecorator =>
   );
 
 /** The rule, and what it means in the OpenAPI document: who may call, and the 401/403/404 answers. */
-function scopedAccess(kind: 'account' | 'site', role: MembershipRole, keys: KeyAccess) {
+function scopedAccess(
+  kind: 'account' | 'site',
+  role: MembershipRole,
+  keys: KeyAccess,
+  sharedLinks = false,
+) {
   const keyNote =
     keys === 'none'
       ? 'API keys may not call it.'
@@ -72,7 +79,7 @@ function scopedAccess(kind: 'account' | 'site', role: MembershipRole, keys: KeyA
         ? 'API keys of scope `full` may call it.'
         : 'Any API key of the account may call it (`stats:read` or `full`).';
   return applyDecorators(
-    SetMetadata(ACCESS_RULE, Object.freeze({ kind, role, keys })),
+    SetMetadata(ACCESS_RULE, Object.freeze({ kind, role, keys, sharedLinks })),
     ApiCookieAuth(SESSION_AUTH),
     ...(keys === 'none' ? [] : [ApiBearerAuth(API_KEY_AUTH)]),
     UNAUTHORIZED,
@@ -101,9 +108,11 @@ export const AccountAccess = (
 
 /**
  * A route under a site, whose path has `:siteId`: members of the site's account with at least
- * `role` may call it; others get 404. `keys` as for `AccountAccess`.
+ * `role` may call it; others get 404. `keys` as for `AccountAccess`; `sharedLinks: true` also
+ * lets the site's shared links call it (reads of its stats only; role `viewer`).
  */
 export const SiteAccess = (
   role: MembershipRole,
-  options: { keys?: KeyAccess } = {},
-): ClassDecorator & MethodDecorator => scopedAccess('site', role, options.keys ?? DEFAULT_KEYS);
+  options: { keys?: KeyAccess; sharedLinks?: boolean } = {},
+): ClassDecorator & MethodDecorator =>
+  scopedAccess('site', role, options.keys ?? DEFAULT_KEYS, options.sharedLinks === true);

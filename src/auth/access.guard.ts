@@ -18,6 +18,8 @@ export const SIGN_IN_NEEDED = 'This route needs a signed-in user; sign in and tr
 export const NO_ACCESS_RULE =
   'This route declares no access rule, so nobody may call it (deny by default).';
 export const PEOPLE_ONLY = 'API keys cannot call this route; sign in as a member instead.';
+export const SHARED_LINK_READS_ONLY =
+  "A shared link reads its site's stats and nothing else; sign in for the rest.";
 
 /** A request that passed `AccessGuard` on a route that is not public. */
 export interface AuthenticatedRequest extends Request {
@@ -76,6 +78,9 @@ export class AccessGuard implements CanActivate {
       return true;
     }
     if (rule.kind === 'public') return true;
+    if (principal.type === 'shared_link' && !(rule.kind === 'site' && rule.sharedLinks)) {
+      throw new ForbiddenException(SHARED_LINK_READS_ONLY);
+    }
     const id = String(req.params[rule.kind === 'site' ? 'siteId' : 'accountId'] ?? '');
     const found = await this.resolve(rule.kind, id, principal);
     if (!found) throw new NotFoundException(NOT_FOUND[rule.kind]);
@@ -107,6 +112,12 @@ export class AccessGuard implements CanActivate {
     principal: Principal,
   ): Promise<{ accountId: string; siteId?: string; role: MembershipRole } | null> {
     const userId = principal.type === 'user' ? principal.userId : null;
+    if (principal.type === 'shared_link') {
+      // Only the link's own site; any other id reads as one that does not exist.
+      return kind === 'site' && id.toLowerCase() === principal.siteId
+        ? { accountId: principal.accountId, siteId: principal.siteId, role: 'viewer' }
+        : null;
+    }
     if (kind === 'site') {
       const site = await this.resources.siteMembership(id, userId);
       if (!site) return null;

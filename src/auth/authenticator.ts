@@ -1,6 +1,6 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import type { ApiKeyPrincipal, Principal } from './principal.js';
+import type { ApiKeyPrincipal, Principal, SharedLinkPrincipal } from './principal.js';
 import { UserSessionsService } from './user-sessions.service.js';
 
 /** Finds who sent a request, or null for an anonymous one; asked only on routes that are not public. */
@@ -13,20 +13,32 @@ export abstract class ApiKeyVerifier {
   abstract verify(secret: string, req: Request): Promise<ApiKeyPrincipal | null>;
 }
 
+/** Turns a shared link's token (and the proof of its password) into its principal; null when refused. */
+export abstract class SharedLinkVerifier {
+  abstract verify(token: string, access: string | undefined): Promise<SharedLinkPrincipal | null>;
+}
+
+export const SHARE_HEADER = 'x-trackveil-share';
+export const SHARE_ACCESS_HEADER = 'x-trackveil-share-access';
+export const LINK_REFUSED =
+  'This shared link does not exist, was revoked, or needs its password again; open the link anew.';
+
 export const BEARER_FORMAT =
   'The Authorization header must be "Bearer <API key>", with the key as it was shown once at its creation.';
 export const KEY_REFUSED =
   'This API key is unknown or revoked; create a new one in the account settings.';
 
 /**
- * An API key (`Authorization: Bearer …`) when the request has one, else the session cookie. A
- * request that shows a key is judged by that key alone: a bad key is a 401 even with a cookie.
+ * An API key (`Authorization: Bearer …`) when the request has one, else a shared link
+ * (`X-Trackveil-Share`), else the session cookie. A request that shows a key or a link is judged
+ * by it alone: a bad one is a 401 even with a cookie.
  */
 @Injectable()
 export class RequestAuthenticator extends Authenticator {
   constructor(
     private readonly sessions: UserSessionsService,
     private readonly apiKeys: ApiKeyVerifier,
+    private readonly sharedLinks: SharedLinkVerifier,
   ) {
     super();
   }
@@ -39,6 +51,16 @@ export class RequestAuthenticator extends Authenticator {
       const key = await this.apiKeys.verify(match[1], req);
       if (!key) throw new UnauthorizedException(KEY_REFUSED);
       return key;
+    }
+    const share = req.headers[SHARE_HEADER];
+    if (typeof share === 'string') {
+      const access = req.headers[SHARE_ACCESS_HEADER];
+      const link = await this.sharedLinks.verify(
+        share.trim(),
+        typeof access === 'string' ? access.trim() : undefined,
+      );
+      if (!link) throw new UnauthorizedException(LINK_REFUSED);
+      return link;
     }
     return this.sessions.authenticate(req, req.res);
   }

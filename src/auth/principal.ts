@@ -20,8 +20,19 @@ export interface ApiKeyPrincipal {
   readonly scope: ApiKeyScope;
 }
 
+/**
+ * Whoever opened a shared link (`X-Trackveil-Share: <token>`): reads the stats of one site,
+ * nothing else (routes declare it with `sharedLinks: true`).
+ */
+export interface SharedLinkPrincipal {
+  readonly type: 'shared_link';
+  readonly linkId: string;
+  readonly siteId: string;
+  readonly accountId: string;
+}
+
 /** Who is calling a route that is not public. */
-export type Principal = UserPrincipal | ApiKeyPrincipal;
+export type Principal = UserPrincipal | ApiKeyPrincipal | SharedLinkPrincipal;
 
 /**
  * What `AccessGuard` found for a route scoped to an account or a site: the account (and site) the

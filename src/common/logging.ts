@@ -27,8 +27,10 @@ export function assignRequestId(
 /** Successful answers to these are routine (probes, scrapes): logged at debug. */
 const ROUTINE_PATHS = ['/health', '/health/live', '/health/ready', '/metrics'];
 
+/** A request's path for the log: no query string, and a shared link's token replaced. */
 function pathOf(url: string | undefined): string {
-  return (url ?? '/').split('?')[0] ?? '/';
+  const path = (url ?? '/').split('?')[0] ?? '/';
+  return path.startsWith('/share/') ? '/share/[redacted]' : path;
 }
 
 /** Field names that hold a credential wherever they appear in a log call's object. */

@@ -33,6 +33,7 @@ const PAGES = [
   /^\/sites$/,
   /^\/profile$/,
   /^\/accounts\/[^/]+$/,
+  /^\/share\/[^/]+$/,
   /^\/sites\/new$/,
   /^\/sites\/[^/]+(\/install|\/settings)?$/,
 ];

@@ -38,6 +38,8 @@ import { Goals1765368000000 } from '../../migrations/1765368000000-Goals.js';
 import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-FilteredTraffic.js';
 import { SiteRetention1765627200000 } from '../../migrations/1765627200000-SiteRetention.js';
 import { StatsRollups1765713600000 } from '../../migrations/1765713600000-StatsRollups.js';
+import { SharedLinks1765800000000 } from '../../migrations/1765800000000-SharedLinks.js';
+import { SharedLink } from '../shared-links/entities/shared-link.entity.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export const ENTITIES = [
@@ -60,6 +62,7 @@ export const ENTITIES = [
   StatsDay,
   StatsHour,
   StatsDayValue,
+  SharedLink,
 ];
 
 /** Listed, not globbed: the same list works compiled, under Vitest and for the TypeORM CLI. */
@@ -83,6 +86,7 @@ export const MIGRATIONS = [
   FilteredTraffic1765454400000,
   SiteRetention1765627200000,
   StatsRollups1765713600000,
+  SharedLinks1765800000000,
 ];
 
 export interface DatabaseConnectionSettings {

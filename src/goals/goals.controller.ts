@@ -58,7 +58,7 @@ export class GoalsController {
   ) {}
 
   @Get()
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @ApiOperation({ summary: "List the site's goals", description: 'Oldest first.' })
   @ApiOkResponse({ type: [GoalDto] })
   list(@CurrentAccess() access: ResourceAccess): Promise<GoalDto[]> {

@@ -89,7 +89,7 @@ export class StatsController {
   ) {}
 
   @Get('summary')
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Top-line figures of a period',
@@ -109,7 +109,7 @@ export class StatsController {
   }
 
   @Get('timeseries')
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'The figures by hour, day, week or month',
@@ -134,7 +134,7 @@ export class StatsController {
   }
 
   @Get('breakdown/:dimension')
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @ApiParam({
     name: 'dimension',
     description: `One of ${DIMENSION_NAMES.join(', ')}.`,
@@ -188,7 +188,7 @@ export class StatsController {
   }
 
   @Get('realtime')
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Who is on the site now',
@@ -208,7 +208,7 @@ export class StatsController {
   }
 
   @Get('goals')
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Conversions of each goal',
@@ -228,7 +228,7 @@ export class StatsController {
   }
 
   @Get('filtered-traffic')
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Traffic that was not counted, per day and reason',
@@ -256,7 +256,7 @@ export class StatsController {
   }
 
   @Get('export/:kind')
-  @SiteAccess('viewer', { keys: 'stats:read' })
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
   @ApiParam({ name: 'kind', enum: ['pageviews', 'events'] })
   @ApiOperation({
     summary: 'Every page view or custom event of a period, as CSV',

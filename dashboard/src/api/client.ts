@@ -12,6 +12,28 @@ export type Role = Schemas['SessionMembershipDto']['role'];
 /** Every call goes to this server, with the session cookie; the API's paths are in `paths`. */
 export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 
+/**
+ * The shared link the page was opened with (`/share/<token>`): sent with the calls about its site
+ * (its stats), and only those; the session probe and the rest go without it.
+ */
+let share: { token: string; access: string | null; siteId: string } | null = null;
+
+export function setSharedLink(
+  link: { token: string; access: string | null; siteId: string } | null,
+): void {
+  share = link;
+}
+
+api.use({
+  onRequest({ request }) {
+    if (share && new URL(request.url).pathname.startsWith(`/api/sites/${share.siteId}/`)) {
+      request.headers.set('X-Trackveil-Share', share.token);
+      if (share.access) request.headers.set('X-Trackveil-Share-Access', share.access);
+    }
+    return request;
+  },
+});
+
 /** An error answer of the API: its status and the reason it gives (`{ message }`). */
 export class ApiError extends Error {
   constructor(

@@ -83,6 +83,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{siteId}/shared-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site's shared links (never the links themselves) */
+        get: operations["SharedLinksController_list"];
+        put?: never;
+        /**
+         * Create a read-only link to the site’s dashboard
+         * @description Whoever has the link sees this site’s stats and nothing else. The link is in this answer only.
+         */
+        post: operations["SharedLinksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/{siteId}/shared-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a shared link: it stops working at once */
+        delete: operations["SharedLinksController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared-links/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a shared link
+         * @description The site a shared link shows; for a link with a password, checks it and answers the proof to send with the stats requests. Then call the site’s stats routes with `X-Trackveil-Share: <token>` (and `X-Trackveil-Share-Access`).
+         */
+        post: operations["SharedLinksController_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/registration": {
         parameters: {
             query?: never;
@@ -860,7 +918,7 @@ export interface components {
              * @description A signed-in person, an API key, or nobody known (a failed sign-in).
              * @enum {string}
              */
-            type: "user" | "api_key" | "anonymous";
+            type: "user" | "api_key" | "shared_link" | "anonymous";
             /** Format: uuid */
             userId: string | null;
             /** @description The user's current email; null when the user has since been deleted. */
@@ -869,7 +927,7 @@ export interface components {
             name: string | null;
             /**
              * Format: uuid
-             * @description The API key that acted.
+             * @description The API key (or, for `shared_link`, the shared link) that acted.
              */
             keyId: string | null;
         };
@@ -897,7 +955,7 @@ export interface components {
              * @example member.role_changed
              * @enum {string}
              */
-            action: "auth.sign_up" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "auth.password_changed" | "auth.password_reset_requested" | "auth.password_reset" | "account.created" | "account.updated" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "site.created" | "site.updated" | "site.deleted" | "site.data_read" | "goal.created" | "goal.updated" | "goal.deleted";
+            action: "auth.sign_up" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "auth.password_changed" | "auth.password_reset_requested" | "auth.password_reset" | "account.created" | "account.updated" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "site.created" | "site.updated" | "site.deleted" | "site.data_read" | "goal.created" | "goal.updated" | "goal.deleted" | "shared_link.created" | "shared_link.revoked";
             actor: components["schemas"]["AuditActorDto"];
             /** Format: uuid */
             siteId: string | null;
@@ -1006,6 +1064,79 @@ export interface components {
              * @description When the key was last used, within a minute (it is written at most once a minute); null if never.
              */
             lastUsedAt: string | null;
+        };
+        SharedLinkDto: {
+            /**
+             * Format: uuid
+             * @description Revoke the link with this id.
+             */
+            id: string;
+            /** @example Investors */
+            name: string;
+            /** @description Whether opening the link asks for a password. */
+            hasPassword: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the link was last opened; null if never.
+             */
+            lastUsedAt: string | null;
+        };
+        CreateSharedLinkDto: {
+            /**
+             * @description Who the link is for, to recognise it in the list (trimmed).
+             * @example Investors
+             */
+            name: string;
+            /** @description Optional: whoever opens the link must type it (at least 8 characters). */
+            password?: string;
+        };
+        CreatedSharedLinkDto: {
+            /**
+             * Format: uuid
+             * @description Revoke the link with this id.
+             */
+            id: string;
+            /** @example Investors */
+            name: string;
+            /** @description Whether opening the link asks for a password. */
+            hasPassword: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the link was last opened; null if never.
+             */
+            lastUsedAt: string | null;
+            /**
+             * @description The link, in this answer only: only a hash of its token is stored, so it cannot be shown again.
+             * @example https://stats.example.com/share/Xb3k9QzA1mN0pRsTuVwXyZ-_aBcDeFgHiJkLmNoPqRs
+             */
+            link: string;
+        };
+        OpenSharedLinkDto: {
+            /** @description The token: the last part of the link (`…/share/<token>`). */
+            token: string;
+            /** @description The link's password, when it has one. */
+            password?: string;
+        };
+        SharedSiteDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example My blog */
+            name: string;
+            /** @example blog.example.com */
+            domain: string;
+            /** @example Europe/Berlin */
+            timezone: string;
+        };
+        OpenedSharedLinkDto: {
+            site: components["schemas"]["SharedSiteDto"];
+            /** @description For a link with a password: send it as `X-Trackveil-Share-Access` with `X-Trackveil-Share: <token>` on the stats routes, until `accessExpiresAt`. Null for a link without one. */
+            access: string | null;
+            /** Format: date-time */
+            accessExpiresAt: string | null;
         };
         RegistrationDto: {
             /**
@@ -1748,7 +1879,7 @@ export interface operations {
                 /** @description The `nextBefore` of the previous page: only older entries are returned. */
                 before?: string;
                 /** @description Only entries of this action. */
-                action?: "auth.sign_up" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "auth.password_changed" | "auth.password_reset_requested" | "auth.password_reset" | "account.created" | "account.updated" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "site.created" | "site.updated" | "site.deleted" | "site.data_read" | "goal.created" | "goal.updated" | "goal.deleted";
+                action?: "auth.sign_up" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "auth.password_changed" | "auth.password_reset_requested" | "auth.password_reset" | "account.created" | "account.updated" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "site.created" | "site.updated" | "site.deleted" | "site.data_read" | "goal.created" | "goal.updated" | "goal.deleted" | "shared_link.created" | "shared_link.revoked";
                 /** @description Only entries about this site of the account. */
                 siteId?: string;
             };
@@ -1814,7 +1945,7 @@ export interface operations {
                 /** @description The `nextBefore` of the previous page: only older entries are returned. */
                 before?: string;
                 /** @description Only entries of this action. */
-                action?: "auth.sign_up" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "auth.password_changed" | "auth.password_reset_requested" | "auth.password_reset" | "account.created" | "account.updated" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "site.created" | "site.updated" | "site.deleted" | "site.data_read" | "goal.created" | "goal.updated" | "goal.deleted";
+                action?: "auth.sign_up" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "auth.password_changed" | "auth.password_reset_requested" | "auth.password_reset" | "account.created" | "account.updated" | "invitation.created" | "invitation.revoked" | "invitation.accepted" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "site.created" | "site.updated" | "site.deleted" | "site.data_read" | "goal.created" | "goal.updated" | "goal.deleted" | "shared_link.created" | "shared_link.revoked";
             };
             header?: never;
             path?: never;
@@ -2013,6 +2144,217 @@ export interface operations {
             };
             /** @description No such account or key, a key of another account, or one already revoked (the same answer). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SharedLinksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a site of an account you are a member of (else 404). */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedLinkDto"][];
+                };
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A member whose role is below admin, or a key that may not do this. API keys may not call it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such site, or one of an account the caller is not a member of (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SharedLinksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a site of an account you are a member of (else 404). */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSharedLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedSharedLinkDto"];
+                };
+            };
+            /** @description A missing name or a short password. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A member whose role is below admin, or a key that may not do this. API keys may not call it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such site, or one of an account the caller is not a member of (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SharedLinksController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a site of an account you are a member of (else 404). */
+                siteId: string;
+                /** @description The shared link. */
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A member whose role is below admin, or a key that may not do this. API keys may not call it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such site, or one of an account the caller is not a member of (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SharedLinksController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenSharedLinkDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenedSharedLinkDto"];
+                };
+            };
+            /** @description The password is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such link, or it was revoked. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many password attempts. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

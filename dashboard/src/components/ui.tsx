@@ -62,6 +62,37 @@ export function NewPasswordField({
   );
 }
 
+/** A secret the API answers once (an API key, a shared link): copy it now or never. */
+export function ShownOnce({
+  what,
+  name,
+  secret,
+  testId,
+}: {
+  what: string;
+  name: string;
+  secret: string;
+  testId: string;
+}) {
+  return (
+    <div role="status" className="notice">
+      <p>
+        The {what} <strong>{name}</strong>. Copy it now: it is shown only this once.
+      </p>
+      <code className="secret" data-testid={testId}>
+        {secret}
+      </code>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => void navigator.clipboard.writeText(secret)}
+      >
+        Copy
+      </button>
+    </div>
+  );
+}
+
 /** What went wrong, said plainly, with a way to try again when there is one. */
 export function ErrorNote({ error, retry }: { error: unknown; retry?: () => void }) {
   return (

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, type Role, type Schemas, unwrap } from '../api/client';
-import { ErrorNote, Field, Loading, PageTitle } from '../components/ui';
+import { ErrorNote, Field, Loading, PageTitle, ShownOnce } from '../components/ui';
 import { useSession } from '../session';
 import { canManage } from './sites';
 
@@ -356,21 +356,7 @@ function ApiKeys({ accountId }: { accountId: string }) {
       </form>
       {create.isError && <ErrorNote error={create.error} />}
       {created && (
-        <div role="status" className="notice">
-          <p>
-            The key <strong>{created.name}</strong>. Copy it now: it is shown only this once.
-          </p>
-          <code className="secret" data-testid="new-key">
-            {created.key}
-          </code>
-          <button
-            type="button"
-            className="button secondary"
-            onClick={() => void navigator.clipboard.writeText(created.key)}
-          >
-            Copy
-          </button>
-        </div>
+        <ShownOnce what="key" name={created.name} secret={created.key} testId="new-key" />
       )}
     </section>
   );

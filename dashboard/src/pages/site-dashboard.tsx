@@ -66,14 +66,14 @@ const PANELS: { title: string; tabs: Tab[] }[] = [
 ];
 
 /** The dashboard's URL query, and a way to change it that keeps back/forward working. */
-function useView(siteId: string) {
+function useView(basePath: string) {
   const search = useSearch();
   const [, navigate] = useLocation();
   const params = useMemo(() => new URLSearchParams(search), [search]);
   const query = useMemo(() => statsQueryOf(params), [params]);
   const go = (next: URLSearchParams) => {
     const text = next.toString();
-    navigate(`/sites/${siteId}${text ? `?${text}` : ''}`);
+    navigate(`${basePath}${text ? `?${text}` : ''}`);
   };
   const set = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
@@ -350,27 +350,17 @@ function TimeseriesChart({
   );
 }
 
+/** What the dashboard shows of a site besides its stats. */
+export interface DashboardSite {
+  id: string;
+  name: string;
+  domain: string;
+  timezone: string;
+}
+
+/** `/sites/:siteId`: the dashboard of a site of one of your accounts. */
 export function SiteDashboard({ siteId }: { siteId: string }) {
-  const view = useView(siteId);
-  const { query, params } = view;
-  const path = { path: { siteId } };
   const { site, role } = useSiteRole(siteId);
-  const summary = useQuery({
-    queryKey: ['stats', siteId, 'summary', query],
-    queryFn: () =>
-      unwrap(api.GET('/api/sites/{siteId}/stats/summary', { params: { ...path, query: query } })),
-    placeholderData: keepPreviousData,
-    refetchInterval: refreshOf(query),
-    enabled: site.isSuccess,
-  });
-  const realtime = useQuery({
-    queryKey: ['stats', siteId, 'realtime'],
-    queryFn: () => unwrap(api.GET('/api/sites/{siteId}/stats/realtime', { params: path })),
-    refetchInterval: refreshOf(query) || 30_000,
-    enabled: site.isSuccess,
-  });
-  const metricParam = params.get('metric');
-  const metric: MetricKey = isMetricKey(metricParam) ? metricParam : 'visitors';
   if (site.isError) {
     if (site.error instanceof ApiError && site.error.status === 404) {
       return (
@@ -386,15 +376,55 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
     return <ErrorNote error={site.error} retry={() => void site.refetch()} />;
   }
   if (!site.data) return <Loading />;
+  return (
+    <DashboardView
+      site={site.data}
+      basePath={`/sites/${siteId}`}
+      settings={role && canManage(role) ? `/sites/${siteId}/settings` : undefined}
+    />
+  );
+}
+
+/**
+ * The dashboard of one site: for a member (`SiteDashboard`) and for a shared link's holder
+ * (`SharedDashboard`, whose requests carry the link). `basePath` is where its view's URL lives.
+ */
+export function DashboardView({
+  site,
+  basePath,
+  settings,
+}: {
+  site: DashboardSite;
+  basePath: string;
+  settings?: string;
+}) {
+  const siteId = site.id;
+  const view = useView(basePath);
+  const { query, params } = view;
+  const path = { path: { siteId } };
+  const summary = useQuery({
+    queryKey: ['stats', siteId, 'summary', query],
+    queryFn: () =>
+      unwrap(api.GET('/api/sites/{siteId}/stats/summary', { params: { ...path, query: query } })),
+    placeholderData: keepPreviousData,
+    refetchInterval: refreshOf(query),
+  });
+  const realtime = useQuery({
+    queryKey: ['stats', siteId, 'realtime'],
+    queryFn: () => unwrap(api.GET('/api/sites/{siteId}/stats/realtime', { params: path })),
+    refetchInterval: refreshOf(query) || 30_000,
+  });
+  const metricParam = params.get('metric');
+  const metric: MetricKey = isMetricKey(metricParam) ? metricParam : 'visitors';
   const select = (dimension: string, value: string | null) =>
     view.go(withFilter(params, { dimension, operator: 'is', values: [value] }));
   return (
     <div className="page dashboard">
       <div className="dashboard-head">
         <div>
-          <PageTitle title={site.data.name}>{site.data.name}</PageTitle>
+          <PageTitle title={site.name}>{site.name}</PageTitle>
           <p className="site-domain">
-            {site.data.domain} · {site.data.timezone}
+            {site.domain} · {site.timezone}
             {summary.data && (
               <>
                 {' '}
@@ -408,8 +438,8 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
         </div>
         <div className="head-tools">
           <PeriodPicker view={view} />
-          {role && canManage(role) && (
-            <Link href={`/sites/${siteId}/settings`} className="button secondary">
+          {settings && (
+            <Link href={settings} className="button secondary">
               Settings
             </Link>
           )}

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { api, type Site, unwrap } from '../api/client';
-import { ErrorNote, Field, Loading, PageTitle } from '../components/ui';
+import { api, type Schemas, type Site, unwrap } from '../api/client';
+import { ErrorNote, Field, Loading, PageTitle, ShownOnce } from '../components/ui';
+import { formatTime } from './account';
 import { TimezoneSelect } from './add-site';
 import { canManage } from './sites';
 import { useSiteRole } from './site-role';
@@ -209,6 +210,103 @@ function Goals({ siteId }: { siteId: string }) {
   );
 }
 
+function SharedLinks({ siteId }: { siteId: string }) {
+  const client = useQueryClient();
+  const path = { params: { path: { siteId } } };
+  const [created, setCreated] = useState<Schemas['CreatedSharedLinkDto'] | null>(null);
+  const links = useQuery({
+    queryKey: ['shared-links', siteId],
+    queryFn: () => unwrap(api.GET('/api/sites/{siteId}/shared-links', path)),
+  });
+  const refresh = () => client.invalidateQueries({ queryKey: ['shared-links', siteId] });
+  const create = useMutation({
+    mutationFn: (body: { name: string; password?: string }) =>
+      unwrap(api.POST('/api/sites/{siteId}/shared-links', { ...path, body })),
+    onSuccess: (link) => {
+      setCreated(link);
+      void refresh();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (linkId: string) =>
+      unwrap(
+        api.DELETE('/api/sites/{siteId}/shared-links/{linkId}', {
+          params: { path: { siteId, linkId } },
+        }),
+      ),
+    onSettled: refresh,
+  });
+  return (
+    <section className="card settings-section" aria-labelledby="shared-links">
+      <h2 id="shared-links">Shared links</h2>
+      <p className="intro">
+        A read-only link to this site&apos;s dashboard, for people without an account: they see its
+        stats and nothing else. Add a password to keep the link from working on its own.
+      </p>
+      {links.isError && <ErrorNote error={links.error} retry={() => void links.refetch()} />}
+      {revoke.isError && <ErrorNote error={revoke.error} />}
+      {links.data && links.data.length > 0 && (
+        <ul className="plain-list">
+          {links.data.map((link) => (
+            <li key={link.id}>
+              <span>
+                <strong>{link.name}</strong>{' '}
+                <span className="muted">
+                  · {link.hasPassword ? 'with a password' : 'no password'} · last opened{' '}
+                  {formatTime(link.lastUsedAt)}
+                </span>
+              </span>
+              <button
+                type="button"
+                className="button link"
+                aria-label={`Revoke the shared link ${link.name}`}
+                onClick={() => revoke.mutate(link.id)}
+              >
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const element = event.currentTarget;
+          const form = new FormData(element);
+          const password = textOf(form, 'sharePassword');
+          create.mutate(
+            { name: textOf(form, 'shareName'), ...(password ? { password } : {}) },
+            { onSuccess: () => element.reset() },
+          );
+        }}
+      >
+        <Field
+          label="Link name"
+          name="shareName"
+          required
+          placeholder="Investors"
+          autoComplete="off"
+        />
+        <Field
+          label="Password (optional)"
+          name="sharePassword"
+          type="password"
+          minLength={8}
+          autoComplete="new-password"
+        />
+        <button type="submit" className="button secondary" disabled={create.isPending}>
+          Create link
+        </button>
+      </form>
+      {create.isError && <ErrorNote error={create.error} />}
+      {created && (
+        <ShownOnce what="link" name={created.name} secret={created.link} testId="new-shared-link" />
+      )}
+    </section>
+  );
+}
+
 function DeleteSite({ site }: { site: Site }) {
   const client = useQueryClient();
   const [, navigate] = useLocation();
@@ -278,6 +376,7 @@ export function SiteSettings({ siteId }: { siteId: string }) {
       </p>
       <General key={site.data.id} site={site.data} />
       <Goals siteId={siteId} />
+      <SharedLinks siteId={siteId} />
       <DeleteSite site={site.data} />
     </div>
   );

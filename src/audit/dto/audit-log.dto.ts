@@ -74,7 +74,7 @@ export class AuditActorDto {
     type: String,
     format: 'uuid',
     nullable: true,
-    description: 'The API key that acted.',
+    description: 'The API key (or, for `shared_link`, the shared link) that acted.',
   })
   keyId!: string | null;
 }

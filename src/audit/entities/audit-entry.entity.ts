@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const AUDIT_ACTOR_TYPES = ['user', 'api_key', 'anonymous'] as const;
+export const AUDIT_ACTOR_TYPES = ['user', 'api_key', 'shared_link', 'anonymous'] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 
 /**
@@ -17,7 +17,7 @@ export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 @Index('IDX_audit_log_target_user_occurred_at', ['targetId', 'occurredAt', 'id'], {
   where: "account_id IS NULL AND target_type = 'user'",
 })
-@Check('CHK_audit_log_actor_type', "actor_type IN ('user', 'api_key', 'anonymous')")
+@Check('CHK_audit_log_actor_type', "actor_type IN ('user', 'api_key', 'shared_link', 'anonymous')")
 export class AuditEntry {
   @PrimaryGeneratedColumn('identity', {
     type: 'bigint',
