@@ -31,6 +31,8 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
   /** Vic, who joins the owner's account as a viewer by invitation. */
   let viewer: BrowserContext;
   let siteId: string;
+  /** The account Ann owns (her own, made at sign-up). */
+  let accountId: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -291,6 +293,24 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('should break a custom event down by its properties once it is the filter', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto(`/sites/${siteId}`);
+    expect(await page.locator('[data-panel="Properties"]').count()).toBe(0);
+    await page.locator('[data-panel="Events"] .row', { hasText: 'Signup' }).click();
+    await page.waitForURL(/filter=event%3Ais%3ASignup/);
+    const properties = page.locator('[data-panel="Properties"]');
+    await properties.getByRole('heading', { name: 'Properties of Signup' }).waitFor();
+    await expect.poll(() => properties.locator('.row').allInnerTexts()).toEqual(['pro\n1']);
+    await properties.locator('.row', { hasText: 'pro' }).click();
+    await page.waitForURL(/filter=prop.plan%3Ais%3Apro/);
+    await page.getByRole('list', { name: 'Filters' }).getByText('Property plan is pro').waitFor();
+    await expect.poll(() => figure(page, 'visitors')).toBe('1');
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
   it("should not show another account's site, whatever its URL", async () => {
     failedResponses = [];
     const other = await makeSite(dataSource, { name: 'Someone else' });
@@ -421,7 +441,7 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     await page.goto('/sites');
     await page.getByRole('link', { name: 'Members, API keys and settings' }).click();
     await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/);
-    const accountId = /\/accounts\/([0-9a-f-]{36})$/.exec(page.url())![1];
+    accountId = /\/accounts\/([0-9a-f-]{36})$/.exec(page.url())![1];
     await page.getByRole('cell', { name: 'Vic · vic@example.com' }).waitFor();
     await page.getByRole('combobox', { name: 'Role of Vic' }).selectOption('admin');
     const role = () =>
@@ -565,6 +585,7 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
           [signedIn, 'dashboard', `/sites/${siteId}`, 'Example shop'],
           [signedIn, 'settings', `/sites/${siteId}/settings`, 'Settings of Example shop'],
           [signedIn, 'profile', '/profile', 'Ann Lee'],
+        [signedIn, 'account', `/accounts/${accountId}`, 'Ann Lee'],
         ];
         const violations: Record<string, unknown> = {};
         for (const [context, name, path, heading] of pages) {

@@ -27,6 +27,8 @@ import { DIMENSION_NAMES } from './dimensions.js';
 import {
   BreakdownDto,
   BreakdownQueryDto,
+  EventPropertiesDto,
+  EventPropertiesQueryDto,
   FilteredTrafficDto,
   GoalsStatsDto,
   PeriodQueryDto,
@@ -225,6 +227,31 @@ export class StatsController {
   ): Promise<GoalsResult> {
     this.record(req, principal, access, 'stats.goals');
     return answering(() => this.stats.goals(siteIdOf(access), statsRequest(query)));
+  }
+
+  @Get('event-properties')
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
+  @ApiOperation({
+    summary: 'The property keys of the custom events of a period',
+    description:
+      'The keys the custom events of the period carry (of one event name with `event`), most used first: break one down with the dimension `prop.<key>`.',
+  })
+  @ApiOkResponse({ type: EventPropertiesDto })
+  @INVALID
+  eventProperties(
+    @Query() query: EventPropertiesQueryDto,
+    @CurrentAccess() access: ResourceAccess,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<EventPropertiesDto> {
+    this.record(req, principal, access, 'stats.event_properties');
+    return answering(() =>
+      this.stats.eventProperties(
+        siteIdOf(access),
+        { period: query.period, date: query.date, from: query.from, to: query.to, compare: 'off' },
+        query.event,
+      ),
+    );
   }
 
   @Get('filtered-traffic')

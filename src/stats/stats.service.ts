@@ -209,6 +209,9 @@ interface SiteFacts {
   timezone: string;
 }
 
+/** How many property keys `eventProperties` answers at most. */
+export const MAX_PROPERTY_KEYS = 50;
+
 interface Prepared {
   period: ResolvedPeriod;
   view: PeriodView;
@@ -529,6 +532,29 @@ export class StatsService {
       prepared.view.timezone,
     );
     return { period: prepared.view, ...counts };
+  }
+
+  /**
+   * The property keys of the custom events of a period (of one event name, when given), the most
+   * used first: what a dashboard offers to break an event down by (`prop.<key>`).
+   */
+  async eventProperties(
+    siteId: string,
+    request: Omit<StatsRequest, 'filters'>,
+    event: string | undefined,
+  ): Promise<{ period: PeriodView; keys: { key: string; events: number }[] }> {
+    const prepared = await this.prepare(siteId, { ...request, filters: undefined });
+    const keys = await this.read<{ key: string; events: number }>(
+      `SELECT k AS key, count(*)::int AS events
+         FROM events e
+        CROSS JOIN LATERAL jsonb_object_keys(
+          CASE WHEN jsonb_typeof(e.props) = 'object' THEN e.props ELSE '{}'::jsonb END) k
+        WHERE e.site_id = $1 AND e.created_at >= $2 AND e.created_at < $3
+          AND ($4::text IS NULL OR e.name = $4)
+        GROUP BY k ORDER BY events DESC, k LIMIT ${MAX_PROPERTY_KEYS}`,
+      [siteId, prepared.range.from, prepared.range.to, event ?? null],
+    );
+    return { period: prepared.view, keys };
   }
 
   async realtime(

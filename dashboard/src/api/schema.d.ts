@@ -548,6 +548,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{siteId}/stats/event-properties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The property keys of the custom events of a period
+         * @description The keys the custom events of the period carry (of one event name with `event`), most used first: break one down with the dimension `prop.<key>`.
+         */
+        get: operations["StatsController_eventProperties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sites/{siteId}/stats/filtered-traffic": {
         parameters: {
             query?: never;
@@ -1398,6 +1418,17 @@ export interface components {
         GoalsStatsDto: {
             period: components["schemas"]["PeriodViewDto"];
             goals: components["schemas"]["GoalStatsDto"][];
+        };
+        EventPropertyKeyDto: {
+            /** @example plan */
+            key: string;
+            /** @description Custom events of the period with this property. */
+            events: number;
+        };
+        EventPropertiesDto: {
+            period: components["schemas"]["PeriodViewDto"];
+            /** @description The property keys, most used first (at most 50); break one down with `prop.<key>`. */
+            keys: components["schemas"]["EventPropertyKeyDto"][];
         };
         FilteredDayDto: {
             /**
@@ -3793,6 +3824,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GoalsStatsDto"];
+                };
+            };
+            /** @description A parameter, filter, period or dimension is invalid; the message says which and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A member whose role is below viewer, or a key that may not do this. Any API key of the account may call it (`stats:read` or `full`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such site, or one of an account the caller is not a member of (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    StatsController_eventProperties: {
+        parameters: {
+            query?: {
+                /** @description `realtime` (the last 30 minutes), `day`, `7d` and `30d` (ending on `date`, today by default), `month`, `6mo`, `12mo` (calendar months ending with the month of `date`), `all` (since the first page view), `custom` (`from`–`to`). Dates are in the site's timezone. */
+                period?: "realtime" | "day" | "7d" | "30d" | "month" | "6mo" | "12mo" | "all" | "custom";
+                /** @description The day the period ends on or falls in (YYYY-MM-DD). */
+                date?: string;
+                /** @description First day of a custom period (inclusive). */
+                from?: string;
+                /** @description Last day of a custom period (inclusive). */
+                to?: string;
+                /** @description `previous`: the period of the same length just before (the previous calendar months for month, 6mo, 12mo); `year`: the same dates a year earlier. Not for realtime and all. */
+                compare?: "previous" | "year" | "off";
+                /** @description Only the properties of the custom events of this name. */
+                event?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The id of a site of an account you are a member of (else 404). */
+                siteId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPropertiesDto"];
                 };
             };
             /** @description A parameter, filter, period or dimension is invalid; the message says which and why. */

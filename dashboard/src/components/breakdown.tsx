@@ -58,12 +58,15 @@ function cell(column: string, row: BreakdownRow): string {
  */
 export function BreakdownPanel({
   title,
+  panel = title,
   tabs,
   siteId,
   query,
   onSelect,
 }: {
   title: string;
+  /** The panel's name for tests and benches (`data-panel`), when the title varies. */
+  panel?: string;
   tabs: Tab[];
   siteId: string;
   query: StatsQuery;
@@ -76,9 +79,9 @@ export function BreakdownPanel({
   const headingId = useId();
   const rows = result.data?.rows ?? [];
   const max = Math.max(1, ...rows.map((row) => row.visitors));
-  const metric = dimension === 'event' ? 'events' : 'visitors';
+  const metric = dimension === 'event' || dimension.startsWith('prop.') ? 'events' : 'visitors';
   return (
-    <section className="panel" aria-labelledby={headingId} data-panel={title}>
+    <section className="panel" aria-labelledby={headingId} data-panel={panel}>
       <div className="panel-head">
         <h2 id={headingId}>{title}</h2>
         {tabs.length > 1 && (
@@ -191,7 +194,7 @@ function Details({
       {result.isError && <ErrorNote error={result.error} retry={() => void result.refetch()} />}
       {result.isPending && <Loading />}
       {result.data && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={title}>
           <table>
             <thead>
               <tr>
@@ -373,5 +376,57 @@ export function FilteredTrafficPanel({ siteId, query }: { siteId: string; query:
       </ol>
       <p className="hint">Requests to /track that stored nothing; filters above do not apply.</p>
     </section>
+  );
+}
+
+/**
+ * The properties of one custom event (shown while the dashboard is filtered by it): a tab per
+ * property key the period's events carry, most used first, each a breakdown of its values.
+ */
+export function EventPropertiesPanel({
+  siteId,
+  query,
+  event,
+  onSelect,
+}: {
+  siteId: string;
+  query: StatsQuery;
+  event: string;
+  onSelect: (dimension: string, value: string | null) => void;
+}) {
+  const params = { period: query.period, date: query.date, from: query.from, to: query.to, event };
+  const keys = useQuery({
+    queryKey: ['stats', siteId, 'event-properties', params],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/sites/{siteId}/stats/event-properties', {
+          params: { path: { siteId }, query: params },
+        }),
+      ),
+    refetchInterval: refreshOf(query),
+  });
+  const title = `Properties of ${event}`;
+  if (!keys.data || keys.data.keys.length === 0) {
+    return (
+      <section className="panel" aria-label={title} data-panel="Properties">
+        <div className="panel-head">
+          <h2>{title}</h2>
+        </div>
+        {keys.isPending && <Loading />}
+        {keys.isError && <ErrorNote error={keys.error} retry={() => void keys.refetch()} />}
+        {keys.data && <p className="empty">These events carry no properties in this period.</p>}
+      </section>
+    );
+  }
+  return (
+    <BreakdownPanel
+      key={event}
+      title={title}
+      panel="Properties"
+      siteId={siteId}
+      query={query}
+      onSelect={onSelect}
+      tabs={keys.data.keys.slice(0, 6).map(({ key }) => ({ label: key, dimension: `prop.${key}` }))}
+    />
   );
 }

@@ -91,7 +91,7 @@ function Members({ accountId, role, userId }: { accountId: string; role: Role; u
       {change.isError && <ErrorNote error={change.error} />}
       {remove.isError && <ErrorNote error={remove.error} />}
       {members.data && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Members">
           <table>
             <thead>
               <tr>
@@ -389,7 +389,7 @@ function AuditLog({ accountId }: { accountId: string }) {
       {log.isPending && <Loading />}
       {log.isError && <ErrorNote error={log.error} retry={() => void log.refetch()} />}
       {entries.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit log entries">
           <table>
             <thead>
               <tr>

@@ -4,6 +4,7 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError, type Metrics, unwrap } from '../api/client';
 import {
   BreakdownPanel,
+  EventPropertiesPanel,
   FilteredTrafficPanel,
   GoalsPanel,
   type Tab,
@@ -416,6 +417,12 @@ export function DashboardView({
   });
   const metricParam = params.get('metric');
   const metric: MetricKey = isMetricKey(metricParam) ? metricParam : 'visitors';
+  // Filtered by one custom event: its properties get a panel.
+  const eventFilter = filtersOf(params).find(
+    (filter) =>
+      filter.dimension === 'event' && filter.operator === 'is' && filter.values.length === 1,
+  );
+  const event = eventFilter?.values[0] ?? undefined;
   const select = (dimension: string, value: string | null) =>
     view.go(withFilter(params, { dimension, operator: 'is', values: [value] }));
   return (
@@ -470,6 +477,9 @@ export function DashboardView({
           />
         ))}
         <GoalsPanel siteId={siteId} query={query} onSelect={select} />
+        {event && (
+          <EventPropertiesPanel siteId={siteId} query={query} event={event} onSelect={select} />
+        )}
         {query.period !== 'realtime' && <FilteredTrafficPanel siteId={siteId} query={query} />}
       </div>
     </div>

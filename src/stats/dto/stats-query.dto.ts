@@ -340,6 +340,36 @@ class FilteredTotalDto {
   count!: number;
 }
 
+export class EventPropertiesQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({
+    description: 'Only the properties of the custom events of this name.',
+    example: 'Signup',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString({ message: 'event must be text' })
+  @MaxLength(200, { message: 'event must be at most 200 characters long' })
+  event?: string;
+}
+
+class EventPropertyKeyDto {
+  @ApiProperty({ example: 'plan' })
+  key!: string;
+  @ApiProperty({ description: 'Custom events of the period with this property.' })
+  events!: number;
+}
+
+export class EventPropertiesDto {
+  @ApiProperty({ type: PeriodViewDto })
+  period!: PeriodViewDto;
+  @ApiProperty({
+    type: [EventPropertyKeyDto],
+    description:
+      'The property keys, most used first (at most 50); break one down with `prop.<key>`.',
+  })
+  keys!: EventPropertyKeyDto[];
+}
+
 export class FilteredTrafficDto {
   @ApiProperty({ type: PeriodViewDto })
   period!: PeriodViewDto;
