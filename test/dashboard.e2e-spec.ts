@@ -420,6 +420,11 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     );
     expect(created.status()).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    // A site without traffic says so, and where its snippet is.
+    await page.goto(`/sites/${id}`);
+    await page.getByText('No page view has arrived yet.').waitFor();
+    expect(await figure(page, 'visitors')).toBe('0');
+    await page.getByRole('link', { name: 'Add the snippet to the site' }).waitFor();
     await page.goto(`/sites/${id}/settings`);
     const remove = page.getByRole('button', { name: 'Delete Old blog' });
     await page.getByLabel('Type old.example.com to confirm').fill('old.example');
@@ -592,7 +597,12 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
           const page = await context.newPage();
           await page.goto(path);
           await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-          if (name === 'dashboard') await page.locator('.chart[data-drawn="true"]').waitFor();
+          if (name === 'dashboard') {
+          await page.locator('.chart[data-drawn="true"]').waitFor();
+          await page.locator('.figures').waitFor();
+        }
+        // Every panel and list filled: the screenshot shows the page as it settles.
+        await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
           if (name === 'sites') await page.locator('.sparkline polyline').waitFor();
           await page.evaluate(() => document.fonts.ready);
           await screenshot(page, `${name}-${width}-${colorScheme}`);

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError, type Metrics, unwrap } from '../api/client';
 import {
@@ -338,6 +338,12 @@ function TimeseriesChart({
       </div>
       {result.isError && <ErrorNote error={result.error} retry={() => void result.refetch()} />}
       {!chart && result.isPending && <Loading />}
+      {chart && chart.series.length > 1 && (
+        <p className="legend" aria-hidden="true">
+          <span className="legend-current">This period</span>
+          <span className="legend-previous">Previous period</span>
+        </p>
+      )}
       {chart && (
         <Chart
           integer={metric === 'visitors' || metric === 'visits' || metric === 'pageviews'}
@@ -357,6 +363,28 @@ export interface DashboardSite {
   name: string;
   domain: string;
   timezone: string;
+}
+
+/** Until the site's first page view: says so, and where the snippet is (for those who may install it). */
+function InstallationNotice({ siteId, install }: { siteId: string; install?: string }) {
+  const installation = useQuery({
+    queryKey: ['installation', siteId],
+    queryFn: () =>
+      unwrap(api.GET('/api/sites/{siteId}/installation', { params: { path: { siteId } } })),
+    refetchInterval: (query) => (query.state.data?.installed || query.state.error ? false : 10_000),
+  });
+  if (installation.data?.installed !== false) return null;
+  return (
+    <p className="notice" role="status">
+      No page view has arrived yet.{' '}
+      {install ? (
+        <Link href={install}>Add the snippet to the site</Link>
+      ) : (
+        'An admin of the account has the snippet to add to the site.'
+      )}
+      ; the figures fill in as visitors come.
+    </p>
+  );
 }
 
 /** `/sites/:siteId`: the dashboard of a site of one of your accounts. */
@@ -379,6 +407,12 @@ export function SiteDashboard({ siteId }: { siteId: string }) {
   if (!site.data) return <Loading />;
   return (
     <DashboardView
+      notice={
+        <InstallationNotice
+          siteId={siteId}
+          install={role && canManage(role) ? `/sites/${siteId}/install` : undefined}
+        />
+      }
       site={site.data}
       basePath={`/sites/${siteId}`}
       settings={role && canManage(role) ? `/sites/${siteId}/settings` : undefined}
@@ -394,10 +428,13 @@ export function DashboardView({
   site,
   basePath,
   settings,
+  notice,
 }: {
   site: DashboardSite;
   basePath: string;
   settings?: string;
+  /** Shown above the figures (a site without data yet says how to install it). */
+  notice?: ReactNode;
 }) {
   const siteId = site.id;
   const view = useView(basePath);
@@ -452,6 +489,7 @@ export function DashboardView({
           )}
         </div>
       </div>
+      {notice}
       <FilterChips view={view} />
       {summary.isError && <ErrorNote error={summary.error} retry={() => void summary.refetch()} />}
       {summary.isPending && <Loading label="Loading the figures…" />}
