@@ -293,6 +293,37 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('should page, search and download every row of a panel, and drill into a source', async () => {
+    failedResponses = [];
+    const page = await owner.newPage();
+    await page.goto(`/sites/${siteId}`);
+    const pagesPanel = page.locator('[data-panel="Pages"]');
+    await pagesPanel.locator('.row').first().waitFor();
+    await pagesPanel.getByRole('button', { name: 'Details' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Pages: Top pages' });
+    await dialog.getByRole('cell', { name: '/signup.html' }).waitFor();
+    await dialog.getByRole('searchbox', { name: 'Search' }).fill('pric');
+    await expect.poll(() => dialog.locator('tbody tr').count()).toBe(1);
+    await screenshot(page, 'details-desktop');
+    const href = await dialog.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    expect(href).toContain('format=csv');
+    const csv = await page.request.get(`${origin}${href}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('/pricing.html');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    const sources = page.locator('[data-panel="Sources"]');
+    await sources.locator('.row', { hasText: 'Direct / None' }).click();
+    await page.waitForURL(/filter=source%3Ais%3A%28none%29/);
+    await sources.getByRole('button', { name: 'Referrers', pressed: true }).waitFor();
+    expect(failedResponses).toEqual([]);
+    await page.close();
+  });
+
   it('should break a custom event down by its properties once it is the filter', async () => {
     failedResponses = [];
     const page = await owner.newPage();
@@ -590,7 +621,7 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
           [signedIn, 'dashboard', `/sites/${siteId}`, 'Example shop'],
           [signedIn, 'settings', `/sites/${siteId}/settings`, 'Settings of Example shop'],
           [signedIn, 'profile', '/profile', 'Ann Lee'],
-        [signedIn, 'account', `/accounts/${accountId}`, 'Ann Lee'],
+          [signedIn, 'account', `/accounts/${accountId}`, 'Ann Lee'],
         ];
         const violations: Record<string, unknown> = {};
         for (const [context, name, path, heading] of pages) {
@@ -598,11 +629,11 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
           await page.goto(path);
           await page.getByRole('heading', { level: 1, name: heading }).waitFor();
           if (name === 'dashboard') {
-          await page.locator('.chart[data-drawn="true"]').waitFor();
-          await page.locator('.figures').waitFor();
-        }
-        // Every panel and list filled: the screenshot shows the page as it settles.
-        await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
+            await page.locator('.chart[data-drawn="true"]').waitFor();
+            await page.locator('.figures').waitFor();
+          }
+          // Every panel and list filled: the screenshot shows the page as it settles.
+          await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
           if (name === 'sites') await page.locator('.sparkline polyline').waitFor();
           await page.evaluate(() => document.fonts.ready);
           await screenshot(page, `${name}-${width}-${colorScheme}`);

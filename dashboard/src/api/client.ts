@@ -24,6 +24,11 @@ export function setSharedLink(
   share = link;
 }
 
+/** Whether the page reads its stats through a shared link (no cookie: downloads by URL cannot). */
+export function readingThroughSharedLink(): boolean {
+  return share !== null;
+}
+
 api.use({
   onRequest({ request }) {
     if (share && new URL(request.url).pathname.startsWith(`/api/sites/${share.siteId}/`)) {

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
-import { api, type BreakdownRow, unwrap } from '../api/client';
+import { api, type BreakdownRow, readingThroughSharedLink, unwrap } from '../api/client';
 import { dimensionLabel, valueLabel } from '../lib/dimensions';
 import { formatCount, formatDuration } from '../lib/format';
 import { refreshOf, type StatsQuery } from '../lib/query';
@@ -148,6 +148,18 @@ export function BreakdownPanel({
   );
 }
 
+/** Every row of the breakdown as a CSV file (the API streams it; the session cookie goes along). */
+function csvUrl(siteId: string, dimension: string, query: StatsQuery, search: string): string {
+  const params = new URLSearchParams({ period: query.period, format: 'csv' });
+  for (const key of ['date', 'from', 'to'] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
+  for (const filter of query.filter) params.append('filter', filter);
+  if (search) params.set('search', search);
+  return `/api/sites/${siteId}/stats/breakdown/${encodeURIComponent(dimension)}?${params}`;
+}
+
 function Details({
   title,
   dimension,
@@ -175,6 +187,11 @@ function Details({
     <dialog ref={dialog} className="details" onClose={onClose} aria-label={title}>
       <div className="details-head">
         <h2>{title}</h2>
+        {!readingThroughSharedLink() && (
+          <a className="button secondary" href={csvUrl(siteId, dimension, query, search)} download>
+            Download CSV
+          </a>
+        )}
         <button type="button" className="button secondary" onClick={() => dialog.current?.close()}>
           Close
         </button>

@@ -12,7 +12,7 @@ import {
 import { Chart } from '../components/chart';
 import { ErrorNote, Loading, PageTitle } from '../components/ui';
 import { dimensionLabel, valueLabel } from '../lib/dimensions';
-import { filtersOf, OPERATOR_LABELS, withFilter, withoutFilter } from '../lib/filters';
+import { type Filter, filtersOf, OPERATOR_LABELS, withFilter, withoutFilter } from '../lib/filters';
 import {
   change,
   formatCount,
@@ -65,6 +65,25 @@ const PANELS: { title: string; tabs: Tab[] }[] = [
   },
   { title: 'Events', tabs: [{ label: 'Custom events', dimension: 'event' }] },
 ];
+
+/** The panels for these filters: filtered by a source, the sources panel opens on its referrers. */
+function panelsFor(filters: Filter[]): typeof PANELS {
+  const bySource = filters.some(
+    (filter) =>
+      filter.dimension === 'source' && filter.operator === 'is' && filter.values.length === 1,
+  );
+  if (!bySource) return PANELS;
+  return PANELS.map((panel) =>
+    panel.title === 'Sources'
+      ? {
+          ...panel,
+          tabs: [...panel.tabs].sort(
+            (a, b) => Number(b.dimension === 'referrer') - Number(a.dimension === 'referrer'),
+          ),
+        }
+      : panel,
+  );
+}
 
 /** The dashboard's URL query, and a way to change it that keeps back/forward working. */
 function useView(basePath: string) {
@@ -504,9 +523,9 @@ export function DashboardView({
       )}
       <TimeseriesChart siteId={siteId} query={query} metric={metric} view={view} />
       <div className="panels">
-        {PANELS.map((panel) => (
+        {panelsFor(filtersOf(params)).map((panel) => (
           <BreakdownPanel
-            key={panel.title}
+            key={`${panel.title}:${panel.tabs[0].dimension}`}
             title={panel.title}
             tabs={panel.tabs}
             siteId={siteId}
