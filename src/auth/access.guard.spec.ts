@@ -13,6 +13,7 @@ import {
   type AuthenticatedRequest,
   NO_ACCESS_RULE,
   PEOPLE_ONLY,
+  SHARED_LINK_READS_ONLY,
   SIGN_IN_NEEDED,
 } from './access.guard.js';
 import { AccountAccess, Public, SignedIn, SiteAccess } from './access-rules.js';
@@ -64,6 +65,12 @@ class MixedController {
   @SiteAccess('admin')
   settings(): string {
     return 'settings';
+  }
+
+  @Get('sites/:siteId/shared-stats')
+  @SiteAccess('viewer', { keys: 'stats:read', sharedLinks: true })
+  sharedStats(): string {
+    return 'shared stats';
   }
 }
 
@@ -252,6 +259,43 @@ describe('AccessGuard', () => {
         contextFor(MixedController, 'members', { params: { accountId: ACCOUNT } }),
       ),
     ).rejects.toThrow(NotFoundException);
+  });
+
+  it("should let a shared link read its own site's shared routes only", async () => {
+    const link: Principal = {
+      type: 'shared_link',
+      linkId: 'link',
+      siteId: SITE,
+      accountId: ACCOUNT,
+    };
+    const req = { params: { siteId: SITE } };
+    await expect(
+      guardFor(link).canActivate(contextFor(MixedController, 'sharedStats', req)),
+    ).resolves.toBe(true);
+    expect((req as unknown as AuthenticatedRequest).access).toEqual({
+      accountId: ACCOUNT,
+      siteId: SITE,
+      role: 'viewer',
+    });
+    // Another site, even of the same account, does not exist for the link.
+    await expect(
+      guardFor(link).canActivate(
+        contextFor(MixedController, 'sharedStats', {
+          params: { siteId: '44444444-4444-4444-8444-444444444444' },
+        }),
+      ),
+    ).rejects.toThrow(NotFoundException);
+    // Routes that do not say `sharedLinks`, stats of keys included, are refused.
+    for (const [method, params] of [
+      ['stats', { siteId: SITE }],
+      ['settings', { siteId: SITE }],
+      ['members', { accountId: ACCOUNT }],
+      ['me', {}],
+    ] as const) {
+      await expect(
+        guardFor(link).canActivate(contextFor(MixedController, method, { params })),
+      ).rejects.toThrow(method === 'me' ? PEOPLE_ONLY : SHARED_LINK_READS_ONLY);
+    }
   });
 
   it("should judge a handler inherited by two controllers by each controller's own rule", async () => {
