@@ -434,6 +434,23 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
       .waitFor();
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(failedResponses).toEqual([]);
+
+    // The session ends elsewhere (signed out on another device): the next request sends the
+    // viewer to sign in, and back to where they were afterwards.
+    await page.goto(`/sites/${siteId}`);
+    await page.locator('.chart[data-drawn="true"]').waitFor();
+    await dataSource.query(
+      `DELETE FROM user_sessions WHERE user_id = (SELECT id FROM users WHERE email = 'vic@example.com')`,
+    );
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('7d');
+    await page.waitForURL(
+      `${origin}/sign-in?next=${encodeURIComponent(`/sites/${siteId}?period=7d`)}`,
+    );
+    await page.getByLabel('E-mail').fill('vic@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${origin}/sites/${siteId}?period=7d`);
+    await expect.poll(() => figure(page, 'visitors')).toBe('1');
     await page.close();
   });
 
