@@ -25,6 +25,9 @@ describe('dashboard view query', () => {
     expect(statsQueryOf(new URLSearchParams('period=all')).compare).toBe('off');
     expect(statsQueryOf(new URLSearchParams('period=realtime')).compare).toBe('off');
     expect(statsQueryOf(new URLSearchParams('period=7d&compare=off')).compare).toBe('off');
+    expect(statsQueryOf(new URLSearchParams('period=7d&compare=year')).compare).toBe('year');
+    expect(statsQueryOf(new URLSearchParams('period=7d&compare=bogus')).compare).toBe('previous');
+    expect(statsQueryOf(new URLSearchParams('period=all&compare=year')).compare).toBe('off');
   });
 
   it('should chart a period by an interval that fits it', () => {

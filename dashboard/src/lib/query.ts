@@ -19,7 +19,7 @@ export interface StatsQuery {
   date?: string;
   from?: string;
   to?: string;
-  compare: 'previous' | 'off';
+  compare: 'previous' | 'year' | 'off';
   filter: string[];
 }
 
@@ -38,11 +38,14 @@ export function statsQueryOf(params: URLSearchParams): StatsQuery {
     ...(date && DATE.test(date) && period !== 'custom' ? { date } : {}),
     ...(custom ? { from, to } : {}),
     // Plausible's "compare" is opt-in; here the change is the point of the figures, so it is on
-    // unless the view turns it off (it means nothing for "all").
+    // (the previous period) unless the view asks for last year or none (nothing for "all" and
+    // realtime).
     compare:
-      params.get('compare') === 'off' || period === 'all' || period === 'realtime'
+      period === 'all' || period === 'realtime'
         ? 'off'
-        : 'previous',
+        : params.get('compare') === 'off' || params.get('compare') === 'year'
+          ? (params.get('compare') as 'off' | 'year')
+          : 'previous',
     filter: params.getAll('filter'),
   };
 }

@@ -156,13 +156,18 @@ function PeriodPicker({ view }: { view: ReturnType<typeof useView> }) {
         </>
       )}
       {query.period !== 'all' && query.period !== 'realtime' && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={query.compare === 'previous'}
-            onChange={(event) => set({ compare: event.target.checked ? undefined : 'off' })}
-          />
-          Compare with the previous period
+        <label>
+          Compare with
+          <select
+            value={query.compare}
+            onChange={(event) =>
+              set({ compare: event.target.value === 'previous' ? undefined : event.target.value })
+            }
+          >
+            <option value="previous">the previous period</option>
+            <option value="year">the same dates a year earlier</option>
+            <option value="off">nothing</option>
+          </select>
         </label>
       )}
     </div>
@@ -325,7 +330,7 @@ function TimeseriesChart({
         ...(comparison
           ? [
               {
-                label: `${label}, previous period`,
+                label: `${label}, ${query.compare === 'year' ? 'a year earlier' : 'previous period'}`,
                 values: points.map((_point, index) => comparison.points[index]?.[metric] ?? null),
                 dashed: true,
               },
@@ -360,7 +365,9 @@ function TimeseriesChart({
       {chart && chart.series.length > 1 && (
         <p className="legend" aria-hidden="true">
           <span className="legend-current">This period</span>
-          <span className="legend-previous">Previous period</span>
+          <span className="legend-previous">
+            {query.compare === 'year' ? 'A year earlier' : 'Previous period'}
+          </span>
         </p>
       )}
       {chart && (
