@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, type Role, type Schemas, unwrap } from '../api/client';
 import { ErrorNote, Field, Loading, PageTitle, ShownOnce } from '../components/ui';
-import { useSession } from '../session';
+import { SESSION_KEY, useSession } from '../session';
 import { canManage } from './sites';
 
 const ROLES: Role[] = ['viewer', 'admin', 'owner'];
@@ -428,6 +428,47 @@ function AuditLog({ accountId }: { accountId: string }) {
   );
 }
 
+/** The account's name, which admins and owners may change (members see it in their lists). */
+function AccountName({ accountId, name }: { accountId: string; name: string }) {
+  const client = useQueryClient();
+  const [saved, setSaved] = useState(false);
+  const rename = useMutation({
+    mutationFn: (newName: string) =>
+      unwrap(
+        api.PATCH('/api/accounts/{accountId}', {
+          params: { path: { accountId } },
+          body: { name: newName },
+        }),
+      ),
+    onSuccess: async () => {
+      setSaved(true);
+      await client.invalidateQueries({ queryKey: SESSION_KEY });
+      await client.invalidateQueries({ queryKey: ['audit', accountId] });
+    },
+  });
+  return (
+    <section className="card settings-section" aria-labelledby="account-name">
+      <h2 id="account-name">Name</h2>
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setSaved(false);
+          const value = new FormData(event.currentTarget).get('accountName');
+          if (typeof value === 'string') rename.mutate(value.trim());
+        }}
+      >
+        <Field label="Account name" name="accountName" defaultValue={name} required />
+        <button type="submit" className="button" disabled={rename.isPending}>
+          Rename
+        </button>
+      </form>
+      {rename.isError && <ErrorNote error={rename.error} />}
+      {saved && <p role="status">Renamed.</p>}
+    </section>
+  );
+}
+
 /** `/accounts/:accountId`: members and invitations, API keys, and (for owners) the audit log. */
 export function AccountSettings({ accountId }: { accountId: string }) {
   const session = useSession();
@@ -452,6 +493,9 @@ export function AccountSettings({ accountId }: { accountId: string }) {
       <p className="muted">
         Your role: {membership.role} ({ROLE_HELP[membership.role]}).
       </p>
+      {canManage(membership.role) && (
+        <AccountName key={accountId} accountId={accountId} name={membership.accountName} />
+      )}
       <Members accountId={accountId} role={membership.role} userId={session.data.user.id} />
       {canManage(membership.role) && <ApiKeys accountId={accountId} />}
       {membership.role === 'owner' && <AuditLog accountId={accountId} />}
