@@ -632,6 +632,13 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     expect([...new Set(failedResponses)].sort()).toEqual(
       ['401 /api/auth/session', '401 /api/shared-links/open', '404 /api/shared-links/open'].sort(),
     );
+    // The owner's audit log names the link that read the stats.
+    await page.goto(`/accounts/${accountId}`);
+    await page
+      .getByRole('cell', { name: /^Shared link [0-9a-f]{8}$/ })
+      .first()
+      .waitFor();
+    expect(await page.getByRole('cell', { name: 'someone' }).count()).toBe(0);
     await stranger.close();
     await page.close();
   });
@@ -660,6 +667,7 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
           [signedIn, 'account', `/accounts/${accountId}`, 'Ann Lee'],
         ];
         const violations: Record<string, unknown> = {};
+        const overflow: Record<string, number> = {};
         for (const [context, name, path, heading] of pages) {
           const page = await context.newPage();
           await page.goto(path);
@@ -673,11 +681,15 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
           if (name === 'sites') await page.locator('.sparkline polyline').waitFor();
           await page.evaluate(() => document.fonts.ready);
           await screenshot(page, `${name}-${width}-${colorScheme}`);
+          // Nothing wider than the screen: a phone scrolls down, never sideways.
+          const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (pageWidth > viewport.width) overflow[name] = pageWidth;
           const found = await seriousAccessibilityViolations(page);
           if (found.length > 0) violations[name] = found;
           await page.close();
         }
         expect(violations).toEqual({});
+        expect(overflow).toEqual({});
         // Signed out, the session probe is a 401 (and sign-up's registration policy is public).
         expect([...new Set(failedResponses)]).toEqual(['401 /api/auth/session']);
         await signedOut.close();

@@ -30,7 +30,10 @@ describe('shared links (/api/sites/:siteId/shared-links, /api/shared-links/open)
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp({ databaseUrl: db.url, env: { PUBLIC_URL: ORIGIN } });
+    app = await createTestApp({
+      databaseUrl: db.url,
+      env: { PUBLIC_URL: ORIGIN, AUTH_MAX_ATTEMPTS_PER_EMAIL: '4' },
+    });
     dataSource = dataSourceOf(app);
     const site = await makeSite(dataSource, { name: 'Shop', domain: 'shop.example.com' });
     siteId = site.id;
@@ -160,6 +163,22 @@ describe('shared links (/api/sites/:siteId/shared-links, /api/shared-links/open)
     expect(entries).toEqual([
       { action: 'shared_link.created', details: { name: 'Board', protected: true } },
     ]);
+  });
+
+  it('should limit the password attempts on a link, and not count opening a link without one', async () => {
+    const created = await http()
+      .post(linksOf(siteId))
+      .set('Cookie', admin.cookie)
+      .send({ name: 'Guessed', password: 'not guessable 2027' })
+      .expect(201);
+    const token = tokenOf(created.body.link);
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      await open({ token, password: `guess ${attempt}` }).expect(401);
+    }
+    const refused = await open({ token, password: 'not guessable 2027' }).expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Asking without a password is no guess: it is answered, and counted nowhere.
+    await open({ token }).expect(401);
   });
 
   it('should close the links of a deleted site', async () => {

@@ -140,10 +140,8 @@ export class SharedLinksController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OpenedSharedLinkDto> {
-    if (body.password !== undefined) {
-      const linkId = await this.links.idOf(body.token);
-      if (linkId) await this.limits.sharedLinkPassword(req, res, linkId);
-    }
-    return this.links.open(body.token, body.password);
+    return this.links.open(body.token, body.password, (linkId) =>
+      this.limits.sharedLinkPassword(req, res, linkId),
+    );
   }
 }

@@ -129,14 +129,20 @@ export class SharedLinksService extends SharedLinkVerifier {
   /**
    * What a link's holder sees first: its site, once the password (if any) is right. 404 for an
    * unknown or revoked link or a deleted site; 401 when the password is missing or wrong.
+   * `countAttempt` runs before a password is checked (the caller's rate limit; it may throw).
    */
-  async open(token: string, password: string | undefined): Promise<OpenedLink> {
+  async open(
+    token: string,
+    password: string | undefined,
+    countAttempt: (linkId: string) => Promise<void>,
+  ): Promise<OpenedLink> {
     const link = await this.find(token);
     if (!link) throw new NotFoundException(LINK_NOT_FOUND);
     let access: string | null = null;
     let accessExpiresAt: Date | null = null;
     if (link.password_hash !== null) {
       if (password === undefined) throw new UnauthorizedException(PASSWORD_NEEDED);
+      await countAttempt(link.id);
       if (!(await this.passwords.verify(link.password_hash, password))) {
         throw new UnauthorizedException(WRONG_PASSWORD);
       }
@@ -157,11 +163,6 @@ export class SharedLinksService extends SharedLinkVerifier {
       access,
       accessExpiresAt,
     };
-  }
-
-  /** The link's id (for the rate limit of password attempts), or null when there is no such link. */
-  async idOf(token: string): Promise<string | null> {
-    return (await this.find(token))?.id ?? null;
   }
 
   async verify(token: string, access: string | undefined): Promise<SharedLinkPrincipal | null> {

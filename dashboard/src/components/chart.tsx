@@ -83,7 +83,8 @@ export function Chart({
               width: 2,
               dash: line.dashed ? [5, 4] : undefined,
               fill: line.dashed ? undefined : `${accent}22`,
-              points: { show: labels.length < 40 },
+              // Dots only where they stand apart (about 12 px each): a phone's 30 days is a line.
+              points: { show: labels.length * 12 < element.clientWidth },
             })),
           ],
         },

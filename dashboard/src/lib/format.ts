@@ -84,3 +84,10 @@ export function formatDay(date: string, withYear = true): string {
     timeZone: 'UTC',
   });
 }
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An instant of the API (ISO) in the browser's timezone, `3 Dec 2026, 11:12`; `–` for none. */
+export function formatTime(value: string | null): string {
+  return value ? dateTime.format(new Date(value)) : '–';
+}

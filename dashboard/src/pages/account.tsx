@@ -2,6 +2,8 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, type Role, type Schemas, unwrap } from '../api/client';
+import { formatTime } from '../lib/format';
+import { formText } from '../lib/forms';
 import { ErrorNote, Field, Loading, PageTitle, ShownOnce } from '../components/ui';
 import { SESSION_KEY, useSession } from '../session';
 import { canManage } from './sites';
@@ -12,10 +14,6 @@ const ROLE_HELP: Record<Role, string> = {
   admin: 'also manages sites, members and API keys',
   owner: 'also reads the audit log and can make owners',
 };
-
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-export const formatTime = (value: string | null) =>
-  value ? dateTime.format(new Date(value)) : '–';
 
 /** After a change: ask again for `what`, and for the audit log, which now has an entry more. */
 function useRefresh(accountId: string, what: string) {
@@ -196,9 +194,7 @@ function Invitations({ accountId, role }: { accountId: string; role: Role }) {
         onSubmit={(event) => {
           event.preventDefault();
           const element = event.currentTarget;
-          const email = new FormData(element).get('email');
-          if (typeof email === 'string')
-            invite.mutate(email.trim(), { onSuccess: () => element.reset() });
+          invite.mutate(formText(element, 'email').trim(), { onSuccess: () => element.reset() });
         }}
       >
         <Field label="E-mail" name="email" type="email" required autoComplete="off" />
@@ -327,9 +323,7 @@ function ApiKeys({ accountId }: { accountId: string }) {
         onSubmit={(event) => {
           event.preventDefault();
           const element = event.currentTarget;
-          const name = new FormData(element).get('name');
-          if (typeof name === 'string')
-            create.mutate(name.trim(), { onSuccess: () => element.reset() });
+          create.mutate(formText(element, 'name').trim(), { onSuccess: () => element.reset() });
         }}
       >
         <Field
@@ -364,6 +358,7 @@ function ApiKeys({ accountId }: { accountId: string }) {
 
 function actorName(actor: Schemas['AuditActorDto']): string {
   if (actor.type === 'api_key') return `API key ${actor.keyId?.slice(0, 8) ?? ''}`;
+  if (actor.type === 'shared_link') return `Shared link ${actor.keyId?.slice(0, 8) ?? ''}`;
   return actor.name ?? actor.email ?? 'someone';
 }
 
@@ -390,7 +385,7 @@ function AuditLog({ accountId }: { accountId: string }) {
       {log.isError && <ErrorNote error={log.error} retry={() => void log.refetch()} />}
       {entries.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit log entries">
-          <table>
+          <table className="log">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -454,8 +449,7 @@ function AccountName({ accountId, name }: { accountId: string; name: string }) {
         onSubmit={(event) => {
           event.preventDefault();
           setSaved(false);
-          const value = new FormData(event.currentTarget).get('accountName');
-          if (typeof value === 'string') rename.mutate(value.trim());
+          rename.mutate(formText(event.currentTarget, 'accountName').trim());
         }}
       >
         <Field label="Account name" name="accountName" defaultValue={name} required />

@@ -2,8 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { api, unwrap } from '../api/client';
+import { domainList, formText } from '../lib/forms';
 import { ErrorNote, Field, Loading, PageTitle } from '../components/ui';
 import { useSession } from '../session';
+import { useSiteRole } from './site-role';
 import { canManage } from './sites';
 
 function browserTimeZone(): string {
@@ -87,20 +89,15 @@ export function AddSite() {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          const form = new FormData(event.currentTarget);
-          const text = (name: string) => {
-            const value = form.get(name);
-            return typeof value === 'string' ? value.trim() : '';
-          };
+          const form = event.currentTarget;
+          const text = (name: string) => formText(form, name).trim();
           if (!accountId) return;
           create.mutate({
             accountId,
             name: text('name') || text('domain'),
             domain: text('domain'),
             timezone: text('timezone'),
-            allowedDomains: text('allowedDomains')
-              .split(/[\s,]+/)
-              .filter(Boolean),
+            allowedDomains: domainList(text('allowedDomains')),
           });
         }}
       >
@@ -158,10 +155,7 @@ export function AddSite() {
 /** The snippet to paste, and whether the site has sent its first event yet (polled). */
 export function InstallSite({ siteId }: { siteId: string }) {
   const path = { params: { path: { siteId } } };
-  const site = useQuery({
-    queryKey: ['site', siteId],
-    queryFn: () => unwrap(api.GET('/api/sites/{siteId}', path)),
-  });
+  const { site } = useSiteRole(siteId);
   const snippet = useQuery({
     queryKey: ['snippet', siteId],
     queryFn: () => unwrap(api.GET('/api/sites/{siteId}/snippet', path)),

@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { api, unwrap } from '../api/client';
 import { ErrorNote, Field, Loading, NewPasswordField, PageTitle } from '../components/ui';
 import { useSession } from '../session';
-import { formatTime } from './account';
+import { formatTime } from '../lib/format';
 
 function ChangePassword() {
   const client = useQueryClient();

@@ -1,7 +1,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, Redirect, useLocation, useSearch } from 'wouter';
 import { api, ApiError, describeError, type SessionDocument, unwrap } from '../api/client';
+import { formText } from '../lib/forms';
 import { ErrorNote, Field, Loading, NewPasswordField, PageTitle } from '../components/ui';
 import { useResetSession, useSession } from '../session';
 
@@ -23,16 +24,6 @@ function useSignedInAs() {
   };
 }
 
-function formValues(event: FormEvent<HTMLFormElement>): Record<string, string> {
-  event.preventDefault();
-  return Object.fromEntries(
-    [...new FormData(event.currentTarget)].map(([key, value]) => [
-      key,
-      typeof value === 'string' ? value : '',
-    ]),
-  );
-}
-
 export function SignIn() {
   const session = useSession();
   const search = useSearch();
@@ -48,8 +39,11 @@ export function SignIn() {
       <PageTitle title="Sign in">Sign in</PageTitle>
       <form
         onSubmit={(event) => {
-          const { email, password } = formValues(event);
-          signIn.mutate({ email, password });
+          event.preventDefault();
+          signIn.mutate({
+            email: formText(event.currentTarget, 'email'),
+            password: formText(event.currentTarget, 'password'),
+          });
         }}
       >
         <Field label="E-mail" name="email" type="email" autoComplete="username" required />
@@ -115,8 +109,12 @@ export function SignUp() {
       )}
       <form
         onSubmit={(event) => {
-          const { email, name } = formValues(event);
-          signUp.mutate({ email, name, password });
+          event.preventDefault();
+          signUp.mutate({
+            email: formText(event.currentTarget, 'email'),
+            name: formText(event.currentTarget, 'name'),
+            password,
+          });
         }}
       >
         <Field label="Name" name="name" autoComplete="name" />

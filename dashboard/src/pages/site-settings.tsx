@@ -2,15 +2,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, type Schemas, type Site, unwrap } from '../api/client';
+import { formatTime } from '../lib/format';
+import { domainList, formText } from '../lib/forms';
 import { ErrorNote, Field, Loading, PageTitle, ShownOnce } from '../components/ui';
-import { formatTime } from './account';
 import { TimezoneSelect } from './add-site';
 import { canManage } from './sites';
 import { useSiteRole } from './site-role';
 
-function textOf(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === 'string' ? value.trim() : '';
+/** A field of the form, trimmed (names, domains, numbers). */
+function textOf(form: HTMLFormElement, name: string): string {
+  return formText(form, name).trim();
 }
 
 function General({ site }: { site: Site }) {
@@ -35,14 +36,14 @@ function General({ site }: { site: Site }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSaved(false);
-    const form = new FormData(event.currentTarget);
+    const form = event.currentTarget;
     update.mutate({
       name: textOf(form, 'name'),
       domain: textOf(form, 'domain'),
       allowedDomains: textOf(form, 'allowedDomains'),
       timezone: textOf(form, 'timezone'),
       retentionMonths: textOf(form, 'retentionMonths'),
-      isActive: form.get('isActive') === 'on',
+      isActive: formText(form, 'isActive') === 'on',
     });
   };
   return (
@@ -97,7 +98,7 @@ function saveBody(fields: {
   return {
     name: fields.name,
     domain: fields.domain,
-    allowedDomains: fields.allowedDomains.split(/[\s,]+/).filter(Boolean),
+    allowedDomains: domainList(fields.allowedDomains),
     timezone: fields.timezone,
     retentionMonths: fields.retentionMonths === '' ? null : Number(fields.retentionMonths),
     isActive: fields.isActive,
@@ -168,9 +169,8 @@ function Goals({ siteId }: { siteId: string }) {
         onSubmit={(event) => {
           event.preventDefault();
           const element = event.currentTarget;
-          const form = new FormData(element);
-          const target = textOf(form, 'target');
-          const displayName = textOf(form, 'displayName') || undefined;
+          const target = textOf(element, 'target');
+          const displayName = textOf(element, 'displayName') || undefined;
           add.mutate(
             kind === 'event'
               ? { eventName: target, displayName }
@@ -273,10 +273,10 @@ function SharedLinks({ siteId }: { siteId: string }) {
         onSubmit={(event) => {
           event.preventDefault();
           const element = event.currentTarget;
-          const form = new FormData(element);
-          const password = textOf(form, 'sharePassword');
+          // The password as typed, spaces included: opening the link compares it as typed.
+          const password = formText(element, 'sharePassword');
           create.mutate(
-            { name: textOf(form, 'shareName'), ...(password ? { password } : {}) },
+            { name: textOf(element, 'shareName'), ...(password ? { password } : {}) },
             { onSuccess: () => element.reset() },
           );
         }}
