@@ -22,6 +22,8 @@ export interface QueryScope {
   goals: GoalDefinition[][];
   /** The local dates `[from, to)` spans, first and last; absent for a span of instants (realtime). */
   days?: { first: string; last: string };
+  /** Whether the rollups hold every day of `days` that can have data. */
+  covered?: boolean;
 }
 
 /**

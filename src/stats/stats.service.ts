@@ -25,14 +25,13 @@ import {
   checkInterval,
   type Comparison,
   type Interval,
-  type LocalRange,
   localDateTime,
   type PeriodName,
   type ResolvedPeriod,
   resolvePeriod,
 } from './period.js';
 import {
-  COVERAGE_SQL,
+  BOUNDS_SQL,
   ROLLUP_SUMS,
   type RollupSums,
   rollupFilter,
@@ -207,6 +206,8 @@ interface GoalCounts {
 
 interface SiteFacts {
   timezone: string;
+  /** See `site`; empty unless asked for. */
+  firstDate: string;
 }
 
 /** How many property keys `eventProperties` answers at most. */
@@ -219,6 +220,8 @@ interface Prepared {
   goals: GoalDefinition[][];
   range: { from: Date; to: Date };
   comparison: { from: Date; to: Date } | null;
+  /** Whether the rollups hold every day of the range and of the comparison. */
+  covered: { range: boolean; comparison: boolean };
 }
 
 /**
@@ -473,7 +476,7 @@ export class StatsService {
     scope: QueryScope,
     goals: GoalView[],
   ): Promise<GoalCounts[] | undefined> {
-    if ((await this.rollupFilterOf(scope)) !== null) return undefined;
+    if (this.rollupFilterOf(scope) !== null) return undefined;
     const query = new StatsQueryBuilder(scope);
     const parts = goals.map((goal, index) => {
       const rows =
@@ -614,13 +617,23 @@ export class StatsService {
     }
   }
 
-  private async site(siteId: string): Promise<SiteFacts> {
-    const rows = await this.read<SiteFacts>(
-      'SELECT timezone FROM sites WHERE id = $1 AND deleted_at IS NULL',
-      [siteId],
+  /**
+   * The site's timezone, and with `first` the local date of its first page view, or of its
+   * first rollup day (whose raw rows retention may have deleted), for `period=all`.
+   */
+  private async site(siteId: string, first = false): Promise<SiteFacts> {
+    const [row] = await this.quick<{ timezone: string; first: Date | null; day: string | null }>(
+      `SELECT s.timezone,
+              CASE WHEN $2 THEN (SELECT min(created_at) FROM page_views WHERE site_id = s.id) END AS first,
+              CASE WHEN $2 THEN (SELECT to_char(min(day), 'YYYY-MM-DD') FROM stats_days WHERE site_id = s.id) END AS day
+         FROM sites s WHERE s.id = $1 AND s.deleted_at IS NULL`,
+      [siteId, first],
     );
-    if (!rows[0]) throw new StatsRequestError('The site does not exist.');
-    return rows[0];
+    if (!row) throw new StatsRequestError('The site does not exist.');
+    if (!first) return { timezone: row.timezone, firstDate: '' };
+    // Today when the site has neither.
+    const raw = localDateTime(row.first ?? this.clock.now(), row.timezone).date;
+    return { timezone: row.timezone, firstDate: row.day && row.day < raw ? row.day : raw };
   }
 
   /** The goal definitions behind each goal filter, matched by name or id. */
@@ -641,22 +654,24 @@ export class StatsService {
   }
 
   private async prepare(siteId: string, request: StatsRequest): Promise<Prepared> {
-    const site = await this.site(siteId);
     const filters = this.parse(request.filters);
+    const site = await this.site(siteId, request.period === 'all');
     const now = this.clock.now();
-    const firstDate =
-      request.period === 'all' ? await this.firstDate(siteId, site.timezone, now) : '';
     let period: ResolvedPeriod;
     try {
-      period = resolvePeriod(request, now, site.timezone, firstDate);
+      period = resolvePeriod(request, now, site.timezone, site.firstDate);
     } catch (error) {
       throw new StatsRequestError((error as Error).message);
     }
     const [goals, bounds] = await Promise.all([
       this.goalsOf(siteId, filters),
       period.instants
-        ? Promise.resolve({ range: period.instants, comparison: null })
-        : this.instants(site.timezone, period.range, period.comparison),
+        ? Promise.resolve({
+            range: period.instants,
+            comparison: null,
+            covered: { range: false, comparison: false },
+          })
+        : this.bounds(siteId, site.timezone, period, now),
     ]);
     return {
       period,
@@ -668,8 +683,7 @@ export class StatsService {
       },
       filters,
       goals,
-      range: bounds.range,
-      comparison: bounds.comparison,
+      ...bounds,
     };
   }
 
@@ -678,34 +692,39 @@ export class StatsService {
     return comparison ? { from: comparison.firstDate, to: comparison.lastDate } : null;
   }
 
-  /**
-   * The local date of the site's first page view, or of its first rollup day (whose raw rows
-   * retention may have deleted), for `period=all`; today when it has neither.
-   */
-  private async firstDate(siteId: string, timezone: string, now: Date): Promise<string> {
-    const [row] = await this.read<{ first: Date | null; day: string | null }>(
-      `SELECT (SELECT min(created_at) FROM page_views WHERE site_id = $1) AS first,
-              (SELECT to_char(min(day), 'YYYY-MM-DD') FROM stats_days WHERE site_id = $1) AS day`,
-      [siteId],
-    );
-    const raw = localDateTime(row?.first ?? now, timezone).date;
-    return row?.day && row.day < raw ? row.day : raw;
-  }
-
-  /** The instants of local ranges, as PostgreSQL's timezone rules (the ones buckets use) say. */
-  private async instants(
+  /** The instants of the period's local ranges, and whether the rollups cover them. */
+  private async bounds(
+    siteId: string,
     timezone: string,
-    range: LocalRange,
-    comparison: LocalRange | null,
-  ): Promise<{ range: { from: Date; to: Date }; comparison: { from: Date; to: Date } | null }> {
-    const [row] = await this.read<{ from: Date; to: Date; cfrom: Date | null; cto: Date | null }>(
-      `SELECT $1::timestamp AT TIME ZONE $5 AS "from", $2::timestamp AT TIME ZONE $5 AS "to",
-              $3::timestamp AT TIME ZONE $5 AS cfrom, $4::timestamp AT TIME ZONE $5 AS cto`,
-      [range.from, range.to, comparison?.from ?? null, comparison?.to ?? null, timezone],
-    );
+    period: ResolvedPeriod,
+    now: Date,
+  ): Promise<Pick<Prepared, 'range' | 'comparison' | 'covered'>> {
+    const { range, comparison } = period;
+    const [row] = await this.quick<{
+      from: Date;
+      to: Date;
+      cfrom: Date | null;
+      cto: Date | null;
+      covered: boolean | null;
+      comparisonCovered: boolean | null;
+    }>(BOUNDS_SQL, [
+      range.from,
+      range.to,
+      comparison?.from ?? null,
+      comparison?.to ?? null,
+      timezone,
+      siteId,
+      range.firstDate,
+      range.lastDate,
+      comparison?.firstDate ?? null,
+      comparison?.lastDate ?? null,
+      localDateTime(now, timezone).date,
+      this.rollupsOn,
+    ]);
     return {
       range: { from: row.from, to: row.to },
       comparison: row.cfrom && row.cto ? { from: row.cfrom, to: row.cto } : null,
+      covered: { range: row.covered === true, comparison: row.comparisonCovered === true },
     };
   }
 
@@ -728,11 +747,12 @@ export class StatsService {
         prepared.period.instants || !local
           ? undefined
           : { first: local.firstDate, last: local.lastDate },
+      covered: prepared.covered[which],
     };
   }
 
   private async totals(scope: QueryScope): Promise<Totals> {
-    const filter = await this.rollupFilterOf(scope);
+    const filter = this.rollupFilterOf(scope);
     if (filter !== undefined) return this.rollupTotals(scope, filter);
     const query = new StatsQueryBuilder(scope);
     const sql = `WITH hits AS (${query.hits('p.visitor_id')}),
@@ -757,7 +777,7 @@ export class StatsService {
 
   private async series(scope: QueryScope, interval: Interval): Promise<TimeseriesPoint[]> {
     // Hours come from rollups without a filter only; minutes (realtime) always from raw rows.
-    const filter = interval === 'minute' ? undefined : await this.rollupFilterOf(scope);
+    const filter = interval === 'minute' ? undefined : this.rollupFilterOf(scope);
     if (filter !== undefined && !(interval === 'hour' && filter !== null)) {
       const query = new StatsQueryBuilder(scope);
       const rows = await this.read<RollupSums & { date: string }>(
@@ -860,7 +880,7 @@ export class StatsService {
     if (propKey(dimension) !== undefined) return undefined;
     // No filter, one on the dimension this one drills down from (referrer within a source), or
     // one on this dimension itself (its rows whose value passes).
-    const filter = await this.rollupFilterOf(scope);
+    const filter = this.rollupFilterOf(scope);
     if (filter === undefined) return undefined;
     const on =
       filter === null
@@ -920,19 +940,17 @@ export class StatsService {
    * The filter the rollups answer `scope` with (null: none), or undefined when they cannot: rollups
    * are off, the filters need raw rows, or a day of the span has no rollup yet.
    */
-  private async rollupFilterOf(scope: QueryScope): Promise<DimensionFilter | null | undefined> {
-    if (!this.rollupsOn) return undefined;
-    const filter = rollupFilter(scope);
-    if (filter === undefined) return undefined;
-    const today = localDateTime(this.clock.now(), scope.timezone).date;
-    const [{ covered }] = await this.read<{ covered: boolean }>(COVERAGE_SQL, [
-      scope.siteId,
-      scope.days!.first,
-      scope.days!.last,
-      scope.timezone,
-      today,
-    ]);
-    return covered ? filter : undefined;
+  private rollupFilterOf(scope: QueryScope): DimensionFilter | null | undefined {
+    if (!this.rollupsOn || !scope.covered) return undefined;
+    return rollupFilter(scope);
+  }
+
+  /**
+   * One short lookup by index (the site, a period's bounds) outside a transaction, under
+   * ingestion's statement timeout: one round trip instead of four.
+   */
+  private async quick<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.slot(async () => (await poolOf(this.dataSource).query(sql, params)).rows as T[]);
   }
 
   /** One read-only query, bounded by STATS_QUERY_TIMEOUT_MS. */

@@ -118,14 +118,27 @@ export function rollupSeriesSql(
      ORDER BY b.bucket`;
 }
 
-/** Whether the rollups hold every day of `days` that can have data (`$1` site). */
-export const COVERAGE_SQL = `
-  WITH first AS (
-    SELECT least((SELECT min(day) FROM stats_days WHERE site_id = $1),
-                 ((SELECT min(created_at) FROM page_views WHERE site_id = $1) AT TIME ZONE $4)::date,
-                 ((SELECT min(created_at) FROM events WHERE site_id = $1) AT TIME ZONE $4)::date) AS day)
-  SELECT NOT EXISTS (
-    SELECT 1 FROM first, generate_series(greatest($2::date, first.day), least($3::date, $5::date),
-                                         interval '1 day') AS d(day)
-     WHERE NOT EXISTS (SELECT 1 FROM stats_days s WHERE s.site_id = $1 AND s.day = d.day::date)
-  ) AS covered`;
+/**
+ * The instants of a period's local ranges, as PostgreSQL's timezone rules (the ones buckets
+ * use) say, and whether the rollups hold every day of each range that can have data, in one
+ * round trip. Parameters: `$1`–`$4` the local starts and ends (range, then comparison, null
+ * without one), `$5` the timezone, `$6` the site, `$7`–`$10` the first and last local dates of
+ * the range and the comparison, `$11` today's local date, `$12` whether to check the rollups
+ * (null coverage otherwise).
+ */
+export const BOUNDS_SQL = `
+  WITH first AS MATERIALIZED (
+    SELECT least((SELECT min(day) FROM stats_days WHERE site_id = $6),
+                 ((SELECT min(created_at) FROM page_views WHERE site_id = $6) AT TIME ZONE $5)::date,
+                 ((SELECT min(created_at) FROM events WHERE site_id = $6) AT TIME ZONE $5)::date) AS day
+     WHERE $12)
+  SELECT $1::timestamp AT TIME ZONE $5 AS "from", $2::timestamp AT TIME ZONE $5 AS "to",
+         $3::timestamp AT TIME ZONE $5 AS cfrom, $4::timestamp AT TIME ZONE $5 AS cto,
+         ${covered('$7', '$8')} AS covered, ${covered('$9', '$10')} AS "comparisonCovered"`;
+
+function covered(first: string, last: string): string {
+  return `CASE WHEN $12 THEN NOT EXISTS (
+    SELECT 1 FROM first, generate_series(greatest(${first}::date, first.day),
+                                         least(${last}::date, $11::date), interval '1 day') AS d(day)
+     WHERE NOT EXISTS (SELECT 1 FROM stats_days s WHERE s.site_id = $6 AND s.day = d.day::date)) END`;
+}
