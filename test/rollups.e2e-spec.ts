@@ -30,7 +30,7 @@ describe('stats rollups', () => {
 
   const moveTo = (iso: string) => clock.advance(Date.parse(iso) - clock.now().getTime());
 
-  const view = async (iso: string, visitor: string, path = '/') => {
+  const view = async (iso: string, visitor: string, path = '/', site = siteId) => {
     moveTo(iso);
     await request(app.getHttpServer())
       .post('/track')
@@ -38,7 +38,7 @@ describe('stats rollups', () => {
       .set('Content-Type', 'text/plain')
       .send(
         JSON.stringify(
-          makeEvent(siteId, {
+          makeEvent(site, {
             fingerprint: visitor,
             url: `https://example.com${path}`,
             referrer: '',
@@ -57,10 +57,10 @@ describe('stats rollups', () => {
         .expect(200)
     ).body.metrics as Record<string, number>;
 
-  const breakdown = async (dimension: string, query: Record<string, string>) =>
+  const breakdown = async (dimension: string, query: Record<string, string>, site = siteId) =>
     (
       await request(app.getHttpServer())
-        .get(`/api/sites/${siteId}/stats/breakdown/${dimension}`)
+        .get(`/api/sites/${site}/stats/breakdown/${dimension}`)
         .query(query)
         .set('Cookie', viewer.cookie)
         .expect(200)
@@ -75,12 +75,12 @@ describe('stats rollups', () => {
     ).map((row) => row.day);
 
   /** The same read with the site's day rollups set aside: what the raw rows give. */
-  const fromRawRows = async <T>(read: () => Promise<T>): Promise<T> => {
+  const fromRawRows = async <T>(read: () => Promise<T>, site = siteId): Promise<T> => {
     await dataSource.query(
       `CREATE TABLE set_aside AS SELECT * FROM stats_days WHERE site_id = $1`,
-      [siteId],
+      [site],
     );
-    await dataSource.query(`DELETE FROM stats_days WHERE site_id = $1`, [siteId]);
+    await dataSource.query(`DELETE FROM stats_days WHERE site_id = $1`, [site]);
     try {
       return await read();
     } finally {
@@ -243,5 +243,38 @@ describe('stats rollups', () => {
     expect(await summary({ period: '7d' })).toEqual(raw);
     // The 8th's rows were deleted above: only what the raw rows still hold counts now.
     expect(raw.pageviews).toBe(before.pageviews - 3);
+  });
+
+  it('should rank a breakdown by visitors as the raw rows do when daily counts mislead', async () => {
+    // Eight pages seen by the same two visitors every day (6 daily visitors in all, 2 in fact)
+    // rank before /top in SQL (5 daily visitors, 5 in fact): merging must go past them.
+    const other = await makeSite(dataSource, {
+      accountId: (
+        await dataSource.query<{ account_id: string }[]>(
+          `SELECT account_id FROM sites WHERE id = $1`,
+          [siteId],
+        )
+      )[0].account_id,
+    });
+    const days = ['2026-11-20', '2026-11-21', '2026-11-22'];
+    for (const [index, day] of days.entries()) {
+      for (let page = 1; page <= 8; page++) {
+        await view(`${day}T09:0${page}:00Z`, 'regular-1', `/decoy-${page}`, other.id);
+        await view(`${day}T10:0${page}:00Z`, 'regular-2', `/decoy-${page}`, other.id);
+      }
+      for (const visitor of index < 2 ? [`new-${index}-a`, `new-${index}-b`] : ['new-2-a']) {
+        await view(`${day}T11:00:00Z`, visitor, '/top', other.id);
+      }
+    }
+    moveTo('2026-11-22T12:00:00Z');
+    await job.run();
+    const query = { period: 'custom', from: days[0], to: days[2], limit: '1' };
+    const top = await breakdown('page', query, other.id);
+    expect(top).toEqual([{ value: '/top', visitors: 5, visits: 5, pageviews: 5 }]);
+    for (const asked of [query, { ...query, page: '2' }, { ...query, order: 'asc' }]) {
+      expect(await breakdown('page', asked, other.id)).toEqual(
+        await fromRawRows(() => breakdown('page', asked, other.id), other.id),
+      );
+    }
   });
 });

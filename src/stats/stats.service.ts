@@ -32,7 +32,10 @@ import {
 } from './period.js';
 import {
   BOUNDS_SQL,
+  ROLLUP_COUNTS,
+  ROLLUP_SKETCHES,
   ROLLUP_SUMS,
+  type RollupCounts,
   type RollupSums,
   rollupFilter,
   rollupSeriesSql,
@@ -865,17 +868,23 @@ export class StatsService {
   }
 
   /**
-   * Every row of a breakdown from the rollups, sorted, or undefined when they cannot answer (a
-   * filter other than one on the dimension itself or its parent, a property dimension, a day
-   * without rollups). Rows come from SQL in value
-   * order and are sorted stably by the metric here, once the visitors are merged, so ties keep
-   * the order the raw query gives them.
+   * The first `rows` rows of a breakdown from the rollups, sorted, or undefined when they cannot
+   * answer (a filter other than one on the dimension itself or its parent, a property
+   * dimension, a day without rollups).
+   *
+   * Every value's counts are summed in SQL; only the values that can make the rows asked for
+   * get their visitor sketches merged. A sort by counts (visits, page views, bounce rate…) is
+   * exact in SQL already. A sort by visitors ranks the values by a bound of their visitors (the
+   * sum of each row's, which no union exceeds, or for an ascending sort the most of one row,
+   * which no union falls below) and merges them in that order, in growing batches, until the
+   * last row asked for beats the bound of every value not merged yet: the same rows as merging
+   * every value. Ties are broken by value, as the raw query breaks them.
    */
   private async rollupBreakdown(
     scope: QueryScope,
     dimension: Dimension,
     sort: BreakdownSort,
-    request: Pick<BreakdownRequest, 'order' | 'search'> & { rows?: number },
+    request: Pick<BreakdownRequest, 'order' | 'search'> & { rows: number },
   ): Promise<BreakdownRow[] | undefined> {
     if (propKey(dimension) !== undefined) return undefined;
     // No filter, one on the dimension this one drills down from (referrer within a source), or
@@ -891,49 +900,72 @@ export class StatsService {
             ? 'parent'
             : null;
     if (on === null) return undefined;
+    /** The dimension's rollup rows of the scope that pass the search and the filter. */
+    const rowsOf = (query: StatsQueryBuilder): string => {
+      let sql = rollupValues(query, scope, dimension.name);
+      if (request.search)
+        sql += ` AND value ILIKE ${query.param(`%${escapeLike(request.search)}%`)}`;
+      if (filter && on) sql += ` AND ${query.conditionOn(filter, on)}`;
+      return sql;
+    };
+    const byVisitors = sort === 'visitors' || sort === 'conversionRate';
+    const ascending = request.order === 'asc';
     const query = new StatsQueryBuilder(scope);
-    let search =
-      request.search === undefined || request.search === ''
-        ? ''
-        : `AND value ILIKE ${query.param(`%${escapeLike(request.search)}%`)}`;
-    if (filter && on) search += ` AND ${query.conditionOn(filter, on)}`;
-    // Only the values that can make the page asked for get their sketches merged: ranked in SQL
-    // by the sort's own sums, the visitors by the sum of each day's (exact) visitors, with room
-    // to spare for the difference that merging makes.
-    const candidates = Math.max(
-      BREAKDOWN_CANDIDATES,
-      2 * (request.rows ?? Number.MAX_SAFE_INTEGER / 4),
-    );
-    const order = request.order === 'asc' ? 'ASC' : 'DESC';
-    const sums = await this.read<RollupSums & { value: string | null }>(
-      `WITH v AS MATERIALIZED (${rollupValues(query, scope, dimension.name)} ${search}),
-            ranked AS (
-              SELECT coalesce(value, E'\\x01') AS key FROM v GROUP BY value
-               ORDER BY ${RANK_SQL[sort]} ${order}, value ASC NULLS FIRST
-               LIMIT ${query.param(Math.min(candidates, 2 ** 31 - 1))})
-       SELECT value, ${ROLLUP_SUMS}
-         FROM v JOIN ranked ON ranked.key = coalesce(v.value, E'\\x01')
-        GROUP BY value ORDER BY value ASC NULLS FIRST`,
+    const rank = byVisitors ? (ascending ? 'max(visitors)' : 'sum(visitors)') : RANK_SQL[sort];
+    const ranked = await this.read<RollupCounts & { value: string | null; valueRank: number }>(
+      `SELECT value, ${ROLLUP_COUNTS},
+              row_number() OVER (ORDER BY value ASC NULLS FIRST)::int AS "valueRank"
+         FROM (${rowsOf(query)}) v GROUP BY value
+        ORDER BY ${rank} ${ascending ? 'ASC' : 'DESC'}, value ASC NULLS FIRST
+        LIMIT ${query.param(Math.min(request.rows * BREAKDOWN_CANDIDATE_FACTOR + BREAKDOWN_CANDIDATES, 2 ** 31 - 1))}`,
       query.params,
     );
     const total = dimension.level === 'event' ? (await this.rollupTotals(scope, null)).visitors : 0;
-    const rows = sums.map((row): BreakdownRow => {
-      const totals = fromRollup(row);
-      const metrics = toMetrics(totals);
-      const out: Record<string, number | string | null> = {
-        value: row.value,
-        visitors: totals.visitors,
-        visits: totals.visits,
-        pageviews: totals.pageviews,
-        bounceRate: metrics.bounceRate,
-        visitDuration: metrics.visitDuration,
-        events: Number(row.events),
-        conversionRate: total > 0 ? Math.round((1000 * totals.visitors) / total) / 10 : 0,
-      };
-      return toRow(dimension, out);
-    });
-    const direction = request.order === 'asc' ? 1 : -1;
-    return rows.sort((a, b) => direction * ((a[sort] ?? 0) - (b[sort] ?? 0)));
+    const direction = ascending ? 1 : -1;
+    const compare = (a: RankedRow, b: RankedRow): number =>
+      direction * ((a.row[sort] ?? 0) - (b.row[sort] ?? 0)) || a.valueRank - b.valueRank;
+    const bound = (row: RollupCounts): number =>
+      Number(ascending ? row.visitorMax : row.visitorSum);
+    const done: RankedRow[] = [];
+    let batch = request.rows + (byVisitors ? BREAKDOWN_BATCH_SPARE : 0);
+    while (done.length < ranked.length) {
+      const next = ranked.slice(done.length, done.length + batch);
+      const sketches = await this.sketchesOf(scope, rowsOf, next);
+      for (const row of next) {
+        const totals = fromRollup({ ...row, sketches: sketches.get(row.value) ?? null });
+        done.push({ row: breakdownRow(dimension, row, totals, total), valueRank: row.valueRank });
+      }
+      done.sort(compare);
+      if (!byVisitors || done.length === ranked.length) break;
+      // Every value not merged yet has at most (at least, ascending) its bound in visitors.
+      if (done.length >= request.rows) {
+        const last = done[request.rows - 1].row.visitors;
+        const unmerged = bound(ranked[done.length]);
+        if (ascending ? last < unmerged : last > unmerged) break;
+      }
+      batch = done.length;
+    }
+    return done.map((ranked) => ranked.row);
+  }
+
+  /** The visitor sketches of some values of a breakdown (see `ROLLUP_SKETCHES`), by value. */
+  private async sketchesOf(
+    scope: QueryScope,
+    rowsOf: (query: StatsQueryBuilder) => string,
+    values: (RollupCounts & { value: string | null })[],
+  ): Promise<Map<string | null, Buffer | null>> {
+    const merged = values.filter((row) => row.sketchCount > 1);
+    if (merged.length === 0) return new Map();
+    const query = new StatsQueryBuilder(scope);
+    const named = merged.flatMap((row) => (row.value === null ? [] : [row.value]));
+    const rows = await this.read<{ value: string | null; sketches: Buffer | null }>(
+      `SELECT value, ${ROLLUP_SKETCHES} FROM (${rowsOf(query)}) v
+        WHERE value = ANY(${query.param(named)}::text[])
+           OR (value IS NULL AND ${query.param(named.length < merged.length)})
+        GROUP BY value`,
+      query.params,
+    );
+    return new Map(rows.map((row) => [row.value, row.sketches]));
   }
 
   /**
@@ -1015,8 +1047,20 @@ export class StatsService {
   }
 }
 
-/** At least this many values of a breakdown from rollups are merged and sorted exactly. */
-const BREAKDOWN_CANDIDATES = 50;
+/**
+ * How many values of a breakdown from rollups are ranked in SQL for the rows asked for: beyond
+ * them, the rows asked for are taken as final (far more than merging ever needs).
+ */
+const BREAKDOWN_CANDIDATE_FACTOR = 10;
+const BREAKDOWN_CANDIDATES = 1000;
+/** Values merged beyond the rows asked for in the first batch of a sort by visitors. */
+const BREAKDOWN_BATCH_SPARE = 5;
+
+interface RankedRow {
+  row: BreakdownRow;
+  /** The value's place in value order (ties of the sort keep it). */
+  valueRank: number;
+}
 
 /** How rollup rows rank for each sort, in SQL, before their visitors are merged. */
 const RANK_SQL: Record<BreakdownSort, string> = {
@@ -1025,8 +1069,10 @@ const RANK_SQL: Record<BreakdownSort, string> = {
   visits: 'sum(visits)',
   pageviews: 'sum(pageviews)',
   events: 'sum(events)',
-  bounceRate: 'CASE WHEN sum(visits) > 0 THEN round(100 * sum(bounces) / sum(visits)) ELSE 0 END',
-  visitDuration: 'CASE WHEN sum(visits) > 0 THEN round(sum(duration) / sum(visits)) ELSE 0 END',
+  // As `toMetrics` rounds them: half away from zero.
+  bounceRate: 'CASE WHEN sum(visits) > 0 THEN round(100.0 * sum(bounces) / sum(visits)) ELSE 0 END',
+  visitDuration:
+    'CASE WHEN sum(visits) > 0 THEN round((sum(duration) / sum(visits))::numeric) ELSE 0 END',
 };
 
 const VISIT_AGGREGATES = `SELECT count(*)::int AS visits,
@@ -1066,6 +1112,26 @@ export function toMetrics(totals: Totals): Metrics {
     bounceRate: visits > 0 ? Math.round((100 * totals.bounces) / visits) : 0,
     visitDuration: visits > 0 ? Math.round(totals.durationSeconds / visits) : 0,
   };
+}
+
+/** A breakdown row from rollup counts, `total` the visitors of a conversion rate. */
+function breakdownRow(
+  dimension: Dimension,
+  row: RollupCounts & { value: string | null },
+  totals: Totals,
+  total: number,
+): BreakdownRow {
+  const metrics = toMetrics(totals);
+  return toRow(dimension, {
+    value: row.value,
+    visitors: totals.visitors,
+    visits: totals.visits,
+    pageviews: totals.pageviews,
+    bounceRate: metrics.bounceRate,
+    visitDuration: metrics.visitDuration,
+    events: Number(row.events),
+    conversionRate: total > 0 ? Math.round((1000 * totals.visitors) / total) / 10 : 0,
+  });
 }
 
 function toRow(dimension: Dimension, row: Record<string, unknown>): BreakdownRow {

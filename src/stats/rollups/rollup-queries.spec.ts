@@ -58,7 +58,9 @@ describe('visitorsOf', () => {
 
   it('should take the exact count of a single row', () => {
     const one = HyperLogLog.fromHashes(hashes(0, 10));
-    expect(visitorsOf({ visitorSum: 7, sketchCount: 1, sketches: pack([one]) })).toBe(7);
+    expect(
+      visitorsOf({ visitorSum: 7, visitorMax: 7, sketchCount: 1, sketches: pack([one]) }),
+    ).toBe(7);
   });
 
   it('should merge the sketches of several rows, a visitor in both counting once', () => {
@@ -66,9 +68,21 @@ describe('visitorsOf', () => {
     const tuesday = HyperLogLog.fromHashes(hashes(400, 1000));
     const visitors = visitorsOf({
       visitorSum: 1200,
+      visitorMax: 600,
       sketchCount: 2,
       sketches: pack([monday, tuesday]),
     });
     expect(Math.abs(visitors - 1000)).toBeLessThanOrEqual(10);
+  });
+
+  it('should keep an estimate between the most visitors of one row and their sum', () => {
+    // The same 50 visitors on two days: the sketches' union is 50 (or close); one day had 50.
+    const day = HyperLogLog.fromHashes(hashes(0, 50));
+    const rows = { sketchCount: 2, sketches: pack([day, day]) };
+    expect(visitorsOf({ ...rows, visitorSum: 100, visitorMax: 50 })).toBe(50);
+    // Rows that say fewer than the sketches hold bound the estimate from above.
+    expect(visitorsOf({ ...rows, visitorSum: 40, visitorMax: 20 })).toBe(40);
+    // And from below.
+    expect(visitorsOf({ ...rows, visitorSum: 200, visitorMax: 70 })).toBe(70);
   });
 });

@@ -17,42 +17,57 @@ export function rollupFilter(scope: QueryScope): DimensionFilter | null | undefi
   return filter.dimension.level === 'visit' ? filter : undefined;
 }
 
-/** Aggregates of rollup rows: summed counts, and the visitors as an exact count or sketches. */
-export const ROLLUP_SUMS = `coalesce(sum(pageviews), 0)::int AS pageviews,
+/** Aggregates of rollup rows' counts, and bounds of their distinct visitors. */
+export const ROLLUP_COUNTS = `coalesce(sum(pageviews), 0)::int AS pageviews,
   coalesce(sum(visits), 0)::int AS visits, coalesce(sum(bounces), 0)::int AS bounces,
   coalesce(sum(visit_pageviews), 0)::int AS "visitPageviews",
   coalesce(sum(duration), 0)::float8 AS "durationSeconds", coalesce(sum(events), 0)::int AS events,
-  coalesce(sum(visitors), 0)::int AS "visitorSum",
-  count(*) FILTER (WHERE visitors > 0)::int AS "sketchCount",
-  string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
+  coalesce(sum(visitors), 0)::int AS "visitorSum", coalesce(max(visitors), 0)::int AS "visitorMax",
+  count(*) FILTER (WHERE visitors > 0)::int AS "sketchCount"`;
+
+/**
+ * The sketches of rollup rows with visitors, each after its length (4 bytes): one `bytea`, which
+ * the driver decodes far faster than an array of them.
+ */
+export const ROLLUP_SKETCHES = `string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
     FILTER (WHERE visitors > 0) AS sketches`;
 
-/** A row of `ROLLUP_SUMS`. */
-export interface RollupSums {
+/** Aggregates of rollup rows: summed counts, and the visitors as an exact count or sketches. */
+export const ROLLUP_SUMS = `${ROLLUP_COUNTS}, ${ROLLUP_SKETCHES}`;
+
+/** A row of `ROLLUP_COUNTS`. */
+export interface RollupCounts {
   pageviews: number;
   visits: number;
   bounces: number;
   visitPageviews: number;
   durationSeconds: number;
   events: number;
+  /** The rows' visitors summed: at least the distinct visitors. */
   visitorSum: number;
+  /** The most visitors of one row: at most the distinct visitors. */
+  visitorMax: number;
   sketchCount: number;
-  /**
-   * The sketches of the rows with visitors, each after its length (4 bytes): one `bytea`, which
-   * the driver decodes far faster than an array of them.
-   */
+}
+
+/** A row of `ROLLUP_SUMS`. */
+export interface RollupSums extends RollupCounts {
+  /** See `ROLLUP_SKETCHES`. */
   sketches: Buffer | null;
 }
 
 /**
  * The distinct visitors of rollup rows: exact when one row has any (a day, an hour, a value of
- * a day), else the estimate of their merged sketches.
+ * a day), else the estimate of their merged sketches, within what the rows' counts allow (at
+ * least the most of one row, at most their sum).
  */
 export function visitorsOf(
-  row: Pick<RollupSums, 'visitorSum' | 'sketchCount' | 'sketches'>,
+  row: Pick<RollupSums, 'visitorSum' | 'visitorMax' | 'sketchCount' | 'sketches'>,
 ): number {
-  if (row.sketchCount <= 1 || !row.sketches) return Number(row.visitorSum);
-  return Math.round(HyperLogLog.merge(splitSketches(row.sketches)).estimate());
+  const sum = Number(row.visitorSum);
+  if (row.sketchCount <= 1 || !row.sketches) return sum;
+  const estimate = Math.round(HyperLogLog.merge(splitSketches(row.sketches)).estimate());
+  return Math.min(sum, Math.max(Number(row.visitorMax), estimate));
 }
 
 /** The sketches of `RollupSums.sketches`. */
