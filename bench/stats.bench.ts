@@ -10,6 +10,8 @@
  * BENCH_STATS_TIMEOUT_MS (50000: the server's STATS_QUERY_TIMEOUT_MS; the client gives up 5 s
  * later), BENCH_STATS_BUDGET_MINUTES (60: measurements still to do after that are skipped),
  * BENCH_STATS_DATA_DIR (a persistent embedded PostgreSQL, kept and reused between runs),
+ * BENCH_STATS_REBUILD (1; 0 skips the rollup rebuild when the data is reused and its rollups
+ * were built by an earlier run: for measuring the queries again after a change to them),
  * BENCH_STATS_BROWSER (1: also load the web dashboard in Chromium and time its figures, chart and
  * panels, see `bench/dashboard-load.ts`; 0 skips it),
  * DATABASE_URL (your own PostgreSQL instead; the data is kept there too).
@@ -41,6 +43,7 @@ const CONCURRENCY = Number(process.env.BENCH_STATS_CONCURRENCY ?? 6);
 const TIMEOUT_MS = Math.min(Number(process.env.BENCH_STATS_TIMEOUT_MS ?? 50_000), 600_000);
 const BUDGET_MS = Number(process.env.BENCH_STATS_BUDGET_MINUTES ?? 60) * 60_000;
 const DATA_DIR = process.env.BENCH_STATS_DATA_DIR;
+const REBUILD = process.env.BENCH_STATS_REBUILD !== '0';
 /** Other sites' rows, as a share of the benchmarked site's. */
 const NOISE_SHARE = 0.1;
 const NOISE_SITES = 3;
@@ -557,6 +560,7 @@ async function main(): Promise<void> {
   let apiKeyId: string | undefined;
   try {
     await waitForHttp(`http://127.0.0.1:${APP_PORT}/health`, app);
+    let generated = false;
     const siteId = await withClient(url, async (client) => {
       const found = await existingSite(client);
       if (found) {
@@ -566,6 +570,7 @@ async function main(): Promise<void> {
       log(
         `Generating "${siteName()}" and ${NOISE_SITES} noise sites (${NOISE_SHARE * 100} % more rows)…`,
       );
+      generated = true;
       const [id, generateMs] = await timed(() => generate(client));
       const [, analyzeMs] = await timed(() =>
         client.query(`VACUUM (ANALYZE) ${TABLES.join(', ')}`),
@@ -574,8 +579,12 @@ async function main(): Promise<void> {
       return id;
     });
     await withClient(url, (client) => describeData(client, siteId));
-    const [rollups, rollupMs] = await timed(() => rebuildRollups(url));
-    log(`Rollup rebuild: ${rollups} (${seconds(rollupMs)})`);
+    if (REBUILD || generated) {
+      const [rollups, rollupMs] = await timed(() => rebuildRollups(url));
+      log(`Rollup rebuild: ${rollups} (${seconds(rollupMs)})`);
+    } else {
+      log('Rollup rebuild skipped (BENCH_STATS_REBUILD=0): the rollups of the earlier run stay.');
+    }
 
     const apiKey = await withClient(url, (client) => createApiKey(client, siteId));
     apiKeyId = apiKey.id;

@@ -122,10 +122,17 @@ describe('stats rollups', () => {
 
   it('should compute every day of the data up to today in one run of the job', async () => {
     expect(await rollupDays()).toEqual([]);
-    expect(await job.run()).toEqual({ ran: true, days: 3, missingLeft: 0 });
+    expect(await job.run()).toEqual({
+      ran: true,
+      days: 3,
+      missingLeft: 0,
+      // The week that ends on Sunday 8 November, the first day of data: closed and settled.
+      spans: 1,
+      spansLeft: false,
+    });
     expect(await rollupDays()).toEqual(['2026-11-08', '2026-11-09', '2026-11-10']);
     // A second run finds nothing new to do.
-    expect(await job.run()).toEqual({ ran: true, days: 0, missingLeft: 0 });
+    expect(await job.run()).toMatchObject({ ran: true, days: 0, missingLeft: 0 });
   });
 
   it('should give the numbers of the raw rows from the rollups', async () => {
@@ -276,5 +283,101 @@ describe('stats rollups', () => {
         await fromRawRows(() => breakdown('page', asked, other.id), other.id),
       );
     }
+  });
+
+  it('should build closed weeks and months from their days, read them, and drop one when a day of it is recomputed', async () => {
+    const accountId = (
+      await dataSource.query<{ account_id: string }[]>(
+        `SELECT account_id FROM sites WHERE id = $1`,
+        [siteId],
+      )
+    )[0].account_id;
+    const other = await makeSite(dataSource, { accountId, timezone: TIMEZONE });
+    const site = { id: other.id, timezone: TIMEZONE };
+    const visits: [string, string, string][] = [
+      ['2026-11-26T10:00:00Z', 'ina', '/'],
+      ['2026-11-27T10:00:00Z', 'ina', '/pricing'],
+      ['2026-11-27T11:00:00Z', 'jo', '/'],
+      ['2026-11-30T10:00:00Z', 'ina', '/'],
+      ['2026-12-03T10:00:00Z', 'kai', '/docs'],
+      ['2026-12-03T10:03:00Z', 'kai', '/pricing'],
+      ['2026-12-07T10:00:00Z', 'jo', '/'],
+      ['2026-12-09T10:00:00Z', 'lu', '/blog'],
+    ];
+    for (const [at, visitor, path] of visits) await view(at, visitor, path, other.id);
+    moveTo('2026-12-16T12:00:00Z');
+    await job.run();
+    // Weeks have passed: the viewer signs in again.
+    viewer = await signedInUser(app, { accountId, role: 'viewer' });
+    const spans = async () =>
+      (
+        await dataSource.query<{ span: string }[]>(
+          `SELECT kind || ':' || to_char(start, 'YYYY-MM-DD') AS span FROM stats_spans
+            WHERE site_id = $1 ORDER BY 1`,
+          [other.id],
+        )
+      ).map((row) => row.span);
+    // Settled and whole from the first day of data on; December and this week are still open.
+    expect(await spans()).toEqual([
+      'month:2026-11-01',
+      'week:2026-11-23',
+      'week:2026-11-30',
+      'week:2026-12-07',
+    ]);
+    const otherSummary = async (query: Record<string, string>) =>
+      (
+        await request(app.getHttpServer())
+          .get(`/api/sites/${other.id}/stats/summary`)
+          .query(query)
+          .set('Cookie', viewer.cookie)
+          .expect(200)
+      ).body.metrics as Record<string, number>;
+    for (const [from, to] of [
+      ['2026-11-26', '2026-12-15'],
+      ['2026-11-01', '2026-12-13'],
+    ]) {
+      const query = { period: 'custom', from, to };
+      const raw = await fromRawRows(() => otherSummary(query), other.id);
+      expect(await otherSummary(query)).toEqual(raw);
+      for (const dimension of ['page', 'entry_page', 'source']) {
+        expect(await breakdown(dimension, query, other.id)).toEqual(
+          await fromRawRows(() => breakdown(dimension, query, other.id), other.id),
+        );
+      }
+      expect(
+        await breakdown('page', { ...query, filter: 'source:is:Direct / None' }, other.id),
+      ).toEqual(
+        await fromRawRows(
+          () => breakdown('page', { ...query, filter: 'source:is:Direct / None' }, other.id),
+          other.id,
+        ),
+      );
+    }
+    expect(await otherSummary({ period: 'month', date: '2026-11-15' })).toMatchObject({
+      visitors: 2,
+      visits: 4,
+      pageviews: 4,
+    });
+    // The stats read the span: proof that it is read.
+    const week = { period: 'custom', from: '2026-11-30', to: '2026-12-06' };
+    await dataSource.query(
+      `UPDATE stats_spans SET pageviews = pageviews + 1000
+        WHERE site_id = $1 AND kind = 'week' AND start = '2026-11-30'`,
+      [other.id],
+    );
+    expect((await otherSummary(week)).pageviews).toBe(1003);
+    // `check` finds it: the span is not the merge of its days.
+    expect(await rollups.check(site)).toMatchObject({
+      spans: 4,
+      mismatched: ['week:2026-11-30'],
+      missing: [],
+    });
+    // Recomputing a day drops the spans that hold it; the next run builds them again.
+    await rollups.recomputeDay(site, '2026-12-03');
+    expect(await spans()).toEqual(['month:2026-11-01', 'week:2026-11-23', 'week:2026-12-07']);
+    expect((await otherSummary(week)).pageviews).toBe(3);
+    await job.run();
+    expect(await spans()).toHaveLength(4);
+    expect((await otherSummary(week)).pageviews).toBe(3);
   });
 });

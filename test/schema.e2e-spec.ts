@@ -74,6 +74,8 @@ const APP_TABLES = [
   'stats_day_values',
   'stats_days',
   'stats_hours',
+  'stats_span_values',
+  'stats_spans',
   'user_sessions',
   'users',
   'visitors',

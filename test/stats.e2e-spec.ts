@@ -203,8 +203,9 @@ describe.each([
     moveTo(Date.parse('2026-11-04T20:00:00Z'));
     if (rollups) {
       const run = await app.get(RollupJob).run();
-      // Every day from the first page view (2026-10-26 in New York) to today, 2026-11-04.
-      expect(run).toEqual({ ran: true, days: 10, missingLeft: 0 });
+      // Every day from the first page view (2026-10-26 in New York) to today, 2026-11-04; and
+      // the spans closed since: October and the week of 26 October.
+      expect(run).toEqual({ ran: true, days: 10, missingLeft: 0, spans: 2, spansLeft: false });
     }
     viewer = await signedInUser(app, { accountId: site.accountId, role: 'viewer' });
 

@@ -12,6 +12,8 @@ import { Goal } from '../goals/entities/goal.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
 import { StatsDay } from '../stats/rollups/entities/stats-day.entity.js';
 import { StatsDayValue } from '../stats/rollups/entities/stats-day-value.entity.js';
+import { StatsSpanValue } from '../stats/rollups/entities/stats-span-value.entity.js';
+import { StatsSpan } from '../stats/rollups/entities/stats-span.entity.js';
 import { StatsHour } from '../stats/rollups/entities/stats-hour.entity.js';
 import { CustomEvent } from '../tracking/entities/custom-event.entity.js';
 import { PageView } from '../tracking/entities/page-view.entity.js';
@@ -38,6 +40,7 @@ import { Goals1765368000000 } from '../../migrations/1765368000000-Goals.js';
 import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-FilteredTraffic.js';
 import { SiteRetention1765627200000 } from '../../migrations/1765627200000-SiteRetention.js';
 import { StatsRollups1765713600000 } from '../../migrations/1765713600000-StatsRollups.js';
+import { StatsSpans1765886400000 } from '../../migrations/1765886400000-StatsSpans.js';
 import { SharedLinks1765800000000 } from '../../migrations/1765800000000-SharedLinks.js';
 import { SharedLink } from '../shared-links/entities/shared-link.entity.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -62,6 +65,8 @@ export const ENTITIES = [
   StatsDay,
   StatsHour,
   StatsDayValue,
+  StatsSpan,
+  StatsSpanValue,
   SharedLink,
 ];
 
@@ -87,6 +92,7 @@ export const MIGRATIONS = [
   SiteRetention1765627200000,
   StatsRollups1765713600000,
   SharedLinks1765800000000,
+  StatsSpans1765886400000,
 ];
 
 export interface DatabaseConnectionSettings {

@@ -24,6 +24,8 @@ export interface QueryScope {
   days?: { first: string; last: string };
   /** Whether the rollups hold every day of `days` that can have data. */
   covered?: boolean;
+  /** The rollup spans built in `days` (see `rollup-spans.ts`), as `spanKey` gives them. */
+  spans?: ReadonlySet<string>;
 }
 
 /**

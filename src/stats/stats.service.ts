@@ -225,6 +225,8 @@ interface Prepared {
   comparison: { from: Date; to: Date } | null;
   /** Whether the rollups hold every day of the range and of the comparison. */
   covered: { range: boolean; comparison: boolean };
+  /** The rollup spans built in the range and the comparison. */
+  spans: ReadonlySet<string>;
 }
 
 /**
@@ -484,8 +486,13 @@ export class StatsService {
     const parts = goals.map((goal, index) => {
       const rows =
         goal.eventName !== null
-          ? `${rollupValues(query, scope, 'event')} AND value = ${query.param(goal.eventName)}`
-          : `${rollupValues(query, scope, 'page')} AND value LIKE ${query.param(toLikePattern(goal.pagePath ?? ''))}`;
+          ? rollupValues(query, scope, 'event', `value = ${query.param(goal.eventName)}`)
+          : rollupValues(
+              query,
+              scope,
+              'page',
+              `value LIKE ${query.param(toLikePattern(goal.pagePath ?? ''))}`,
+            );
       return `SELECT ${index} AS goal, ${ROLLUP_SUMS} FROM (${rows}) r`;
     });
     parts.push(`SELECT -1 AS goal, ${ROLLUP_SUMS} FROM (${rollupSource(query, scope, null)}) r`);
@@ -673,6 +680,7 @@ export class StatsService {
             range: period.instants,
             comparison: null,
             covered: { range: false, comparison: false },
+            spans: new Set<string>(),
           })
         : this.bounds(siteId, site.timezone, period, now),
     ]);
@@ -701,7 +709,7 @@ export class StatsService {
     timezone: string,
     period: ResolvedPeriod,
     now: Date,
-  ): Promise<Pick<Prepared, 'range' | 'comparison' | 'covered'>> {
+  ): Promise<Pick<Prepared, 'range' | 'comparison' | 'covered' | 'spans'>> {
     const { range, comparison } = period;
     const [row] = await this.quick<{
       from: Date;
@@ -710,6 +718,7 @@ export class StatsService {
       cto: Date | null;
       covered: boolean | null;
       comparisonCovered: boolean | null;
+      spans: string[] | null;
     }>(BOUNDS_SQL, [
       range.from,
       range.to,
@@ -728,6 +737,7 @@ export class StatsService {
       range: { from: row.from, to: row.to },
       comparison: row.cfrom && row.cto ? { from: row.cfrom, to: row.cto } : null,
       covered: { range: row.covered === true, comparison: row.comparisonCovered === true },
+      spans: new Set(row.spans ?? []),
     };
   }
 
@@ -751,6 +761,7 @@ export class StatsService {
           ? undefined
           : { first: local.firstDate, last: local.lastDate },
       covered: prepared.covered[which],
+      spans: prepared.spans,
     };
   }
 
@@ -902,11 +913,12 @@ export class StatsService {
     if (on === null) return undefined;
     /** The dimension's rollup rows of the scope that pass the search and the filter. */
     const rowsOf = (query: StatsQueryBuilder): string => {
-      let sql = rollupValues(query, scope, dimension.name);
-      if (request.search)
-        sql += ` AND value ILIKE ${query.param(`%${escapeLike(request.search)}%`)}`;
-      if (filter && on) sql += ` AND ${query.conditionOn(filter, on)}`;
-      return sql;
+      const conditions: string[] = [];
+      if (request.search) {
+        conditions.push(`value ILIKE ${query.param(`%${escapeLike(request.search)}%`)}`);
+      }
+      if (filter && on) conditions.push(query.conditionOn(filter, on));
+      return rollupValues(query, scope, dimension.name, conditions.join(' AND ') || undefined);
     };
     const byVisitors = sort === 'visitors' || sort === 'conversionRate';
     const ascending = request.order === 'asc';

@@ -49,12 +49,17 @@ export interface RollupRun {
   days: number;
   /** Days of data still without rollups (the next run goes on). */
   missingLeft: number;
+  /** Spans (closed weeks and months) built. */
+  spans: number;
+  /** Whether spans may be left to build (the next run goes on). */
+  spansLeft: boolean;
 }
 
 /**
  * Refreshes the stats rollups every `STATS_ROLLUP_INTERVAL_SECONDS` (0 turns rollups off): for
  * every site, the days that new rows touched, and days that have none yet (a new day, a new
- * deployment, a timezone change), a month of them per site and run. A site whose day takes
+ * deployment, a timezone change), a month of them per site and run; then the closed weeks and
+ * months whose days have settled, a few per site and run (see `rollup-spans.ts`). A site whose day takes
  * long to recompute is refreshed less often (see `COST_FACTOR`). One replica at a time runs it
  * (a session-level `pg_try_advisory_lock`); a failed run is logged and the next one retries.
  */
@@ -104,7 +109,9 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
   private async scheduledRun(): Promise<number> {
     try {
       const run = await this.run({ paced: true });
-      return run.missingLeft > 0 ? Math.min(this.intervalMs, 5000) : this.intervalMs;
+      return run.missingLeft > 0 || run.spansLeft
+        ? Math.min(this.intervalMs, 5000)
+        : this.intervalMs;
     } catch (error) {
       this.logger.warn(
         { sqlState: databaseErrorCode(error), err: error },
@@ -122,10 +129,12 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
         ROLLUP_JOB_LOCK_KEY,
       ])) as { locked: boolean }[];
-      if (!locked) return { ran: false, days: 0, missingLeft: 0 };
+      if (!locked) return { ran: false, days: 0, missingLeft: 0, spans: 0, spansLeft: false };
       try {
         let days = 0;
         let missingLeft = 0;
+        let spans = 0;
+        let spansLeft = false;
         for (const site of await this.rollups.sites()) {
           if (this.stopped) break;
           // A site whose days take long to recompute waits COST_FACTOR times that long between
@@ -140,9 +149,11 @@ export class RollupJob implements OnApplicationBootstrap, OnApplicationShutdown 
           }
           days += result.days.length;
           missingLeft += result.missingLeft;
+          spans += result.spans;
+          spansLeft ||= result.spansLeft;
         }
         this.recomputed.inc(days);
-        return { ran: true, days, missingLeft };
+        return { ran: true, days, missingLeft, spans, spansLeft };
       } finally {
         await runner.query('SELECT pg_advisory_unlock($1)', [ROLLUP_JOB_LOCK_KEY]);
       }

@@ -1,6 +1,7 @@
 import type { DimensionFilter } from '../filters.js';
 import type { Interval } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
+import { piecesOf, type RangePieces, SPAN_KINDS } from './rollup-spans.js';
 import type { QueryScope, StatsQueryBuilder } from '../stats-query.js';
 
 /**
@@ -70,6 +71,14 @@ export function visitorsOf(
   return Math.min(sum, Math.max(Number(row.visitorMax), estimate));
 }
 
+/** The union of rollup rows' sketches, serialized (`empty` when none has a visitor). */
+export function mergedSketchOf(row: Pick<RollupSums, 'sketches'>, empty: Buffer): Buffer {
+  if (!row.sketches) return empty;
+  const sketches = [...splitSketches(row.sketches)];
+  if (sketches.length === 1) return Buffer.from(sketches[0]);
+  return HyperLogLog.merge(sketches).serialize();
+}
+
 /** The sketches of `RollupSums.sketches`. */
 function* splitSketches(packed: Buffer): Generator<Uint8Array> {
   for (let offset = 0; offset < packed.length;) {
@@ -79,28 +88,91 @@ function* splitSketches(packed: Buffer): Generator<Uint8Array> {
   }
 }
 
+/** The columns every rollup row is read with. */
+const COLUMNS =
+  'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration, events';
+
+/** How rollup rows are read: `byDay` keeps every day apart (a `day` column), for timeseries. */
+export interface RollupReadOptions {
+  byDay?: boolean;
+}
+
 /**
- * The rollup rows of a scope: `stats_days` without a filter, else the filter dimension's rows
- * of `stats_day_values` whose value passes it. `$`-parameters go to `query`.
+ * The rollup rows of a scope: its totals without a filter, else the filter dimension's rows
+ * whose value passes it. `$`-parameters go to `query`.
  */
 export function rollupSource(
   query: StatsQueryBuilder,
   scope: QueryScope,
   filter: DimensionFilter | null,
+  options: RollupReadOptions = {},
 ): string {
-  if (!filter) return `SELECT * FROM stats_days WHERE ${dayRange(query, scope)}`;
-  return `${rollupValues(query, scope, filter.dimension.name)}
-    AND ${query.conditionOn(filter, 'value')}`;
+  if (filter) {
+    return rollupValues(
+      query,
+      scope,
+      filter.dimension.name,
+      query.conditionOn(filter, 'value'),
+      options,
+    );
+  }
+  const pieces = options.byDay ? undefined : spanPieces(scope);
+  if (!pieces) return `SELECT day, ${COLUMNS} FROM stats_days WHERE ${dayRange(query, scope)}`;
+  return unionOf(query, pieces, {
+    days: `SELECT ${COLUMNS} FROM stats_days WHERE site_id = ${query.site}`,
+    spans: `SELECT ${COLUMNS} FROM stats_spans WHERE site_id = ${query.site}`,
+  });
 }
 
-/** The `stats_day_values` rows of a dimension in a scope's days. */
+/**
+ * The rollup rows of a dimension in a scope (with `value` and `parent`), those that pass `where`
+ * when given.
+ */
 export function rollupValues(
   query: StatsQueryBuilder,
   scope: QueryScope,
   dimension: string,
+  where?: string,
+  options: RollupReadOptions = {},
 ): string {
-  return `SELECT * FROM stats_day_values
-    WHERE ${dayRange(query, scope)} AND dimension = ${query.param(dimension)}`;
+  const condition = `dimension = ${query.param(dimension)}${where ? ` AND (${where})` : ''}`;
+  const columns = `value, parent, ${COLUMNS}`;
+  const pieces = options.byDay ? undefined : spanPieces(scope);
+  if (!pieces) {
+    return `SELECT day, ${columns} FROM stats_day_values
+      WHERE ${dayRange(query, scope)} AND ${condition}`;
+  }
+  return unionOf(query, pieces, {
+    days: `SELECT ${columns} FROM stats_day_values WHERE site_id = ${query.site} AND ${condition}`,
+    spans: `SELECT ${columns} FROM stats_span_values WHERE site_id = ${query.site} AND ${condition}`,
+  });
+}
+
+/** The spans and days a scope is read from, or undefined when no span serves it. */
+function spanPieces(scope: QueryScope): RangePieces | undefined {
+  if (!scope.spans || scope.spans.size === 0) return undefined;
+  const pieces = piecesOf(scope.days!.first, scope.days!.last, scope.spans);
+  return pieces.spans.length > 0 ? pieces : undefined;
+}
+
+/** `days` rows of the pieces' days, and `spans` rows of their spans of each kind, united. */
+function unionOf(
+  query: StatsQueryBuilder,
+  pieces: RangePieces,
+  from: { days: string; spans: string },
+): string {
+  const parts: string[] = [];
+  if (pieces.days.length > 0) {
+    parts.push(`${from.days} AND day = ANY(${query.param(pieces.days)}::date[])`);
+  }
+  for (const kind of SPAN_KINDS) {
+    const starts = pieces.spans.filter((span) => span.kind === kind).map((span) => span.start);
+    if (starts.length === 0) continue;
+    parts.push(
+      `${from.spans} AND kind = ${query.param(kind)} AND start = ANY(${query.param(starts)}::date[])`,
+    );
+  }
+  return parts.join(' UNION ALL ');
 }
 
 function dayRange(query: StatsQueryBuilder, scope: QueryScope): string {
@@ -124,7 +196,7 @@ export function rollupSeriesSql(
             AND hour >= ${query.param(scope.days!.first)}::date::timestamp
             AND hour < (${query.param(scope.days!.last)}::date + 1)::timestamp`
       : `SELECT date_trunc('${interval}', day::timestamp) AS bucket, *
-           FROM (${rollupSource(query, scope, filter)}) r`;
+           FROM (${rollupSource(query, scope, filter, { byDay: true })}) r`;
   const events = interval === 'hour' ? ', 0 AS events' : '';
   return `WITH buckets AS (${query.buckets(interval)}),
       r AS (SELECT bucket, ${ROLLUP_SUMS} FROM (SELECT *${events} FROM (${rows}) x) y GROUP BY bucket)
@@ -139,7 +211,7 @@ export function rollupSeriesSql(
  * round trip. Parameters: `$1`–`$4` the local starts and ends (range, then comparison, null
  * without one), `$5` the timezone, `$6` the site, `$7`–`$10` the first and last local dates of
  * the range and the comparison, `$11` today's local date, `$12` whether to check the rollups
- * (null coverage otherwise).
+ * (null coverage otherwise). `spans` lists the spans built in those ranges (`week:2026-11-23`).
  */
 export const BOUNDS_SQL = `
   WITH first AS MATERIALIZED (
@@ -149,7 +221,11 @@ export const BOUNDS_SQL = `
      WHERE $12)
   SELECT $1::timestamp AT TIME ZONE $5 AS "from", $2::timestamp AT TIME ZONE $5 AS "to",
          $3::timestamp AT TIME ZONE $5 AS cfrom, $4::timestamp AT TIME ZONE $5 AS cto,
-         ${covered('$7', '$8')} AS covered, ${covered('$9', '$10')} AS "comparisonCovered"`;
+         ${covered('$7', '$8')} AS covered, ${covered('$9', '$10')} AS "comparisonCovered",
+         CASE WHEN $12 THEN ARRAY(
+           SELECT kind || ':' || to_char(start, 'YYYY-MM-DD') FROM stats_spans
+            WHERE site_id = $6 AND start >= least($7::date, $9::date)
+              AND start <= greatest($8::date, $10::date)) END AS spans`;
 
 function covered(first: string, last: string): string {
   return `CASE WHEN $12 THEN NOT EXISTS (

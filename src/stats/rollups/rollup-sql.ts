@@ -159,6 +159,8 @@ export const SITE_XACT_LOCK = `SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
 
 /** Drops every rollup of a site (`$1`), in a transaction holding `SITE_XACT_LOCK`. */
 export const FORGET_SITE = [
+  `DELETE FROM stats_span_values WHERE site_id = $1`,
+  `DELETE FROM stats_spans WHERE site_id = $1`,
   `DELETE FROM stats_day_values WHERE site_id = $1`,
   `DELETE FROM stats_hours WHERE site_id = $1`,
   `DELETE FROM stats_days WHERE site_id = $1`,

@@ -8,6 +8,17 @@ import { poolOf } from '../../database/bounded-query.js';
 import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
 import { localDateTime } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
+import { mergedSketchOf, ROLLUP_SUMS, type RollupSums, visitorsOf } from './rollup-queries.js';
+import {
+  DELETE_SPANS_OF_DAY,
+  insertSpanSql,
+  insertSpanValuesSql,
+  type Span,
+  spanEnd,
+  spanKey,
+  spanOf,
+  SPANS_TO_BUILD_SQL,
+} from './rollup-spans.js';
 import {
   dayTotalsSql,
   dayValuesSql,
@@ -21,6 +32,10 @@ import {
 const EMPTY_SKETCH = HyperLogLog.empty().serialize();
 /** The longest one day's recomputation may run (a busy day of a big site takes seconds). */
 const RECOMPUTE_TIMEOUT_MS = 10 * 60_000;
+/** Spans a refresh of a site builds at most (the rest wait for the next). */
+const SPANS_PER_REFRESH = 8;
+/** Breakdown rows of a span per INSERT. */
+const SPAN_VALUES_PER_INSERT = 2000;
 /** Memory per sort and hash of a recomputation, so a busy day's aggregates stay off disk. */
 const RECOMPUTE_WORK_MEM = '64MB';
 
@@ -32,6 +47,10 @@ export interface RollupSite {
 export interface RefreshResult {
   /** Local dates recomputed, newest first. */
   days: string[];
+  /** Spans (weeks, months) built. */
+  spans: number;
+  /** Whether more spans may be waiting (this run built as many as it may). */
+  spansLeft: boolean;
   /** Days still missing after this run (the next run goes on). */
   missingLeft: number;
 }
@@ -47,7 +66,12 @@ export interface CheckResult {
   siteId: string;
   /** Days compared (those settled: no traffic can reach them any more). */
   checked: number;
-  /** Days whose rollups differ from the raw rows. */
+  /** Spans (weeks, months) compared with the merge of their days. */
+  spans: number;
+  /**
+   * Days whose rollups differ from the raw rows, and spans (`week:2026-11-23`) that differ from
+   * the merge of their days.
+   */
   mismatched: string[];
   /** Days of the raw data that have no rollup yet. */
   missing: string[];
@@ -106,6 +130,9 @@ export class RollupsService {
       if (!rows[0] || rows[0].fresh) return false;
       await client.query(DELETE_DAY[0], [site.id, day, ROLLUP_DIMENSIONS]);
       for (const sql of DELETE_DAY.slice(1)) await client.query(sql, [site.id, day]);
+      // A span is the merge of its days as they are: the ones holding this day go with it.
+      const spans = [spanOf('week', day).start, spanOf('month', day).start];
+      for (const sql of DELETE_SPANS_OF_DAY) await client.query(sql, [site.id, ...spans]);
       await writeDay(client, { ...site, timezone: rows[0].timezone }, day, started);
       return true;
     });
@@ -121,7 +148,52 @@ export class RollupsService {
     const missing = await this.missingDays(site);
     const todo = [...new Set([...dirty, ...missing.slice(0, maxMissing)])].sort().reverse();
     for (const day of todo) await this.recomputeDay(site, day);
-    return { days: todo, missingLeft: Math.max(0, missing.length - maxMissing) };
+    const spans = await this.buildSpans(site, SPANS_PER_REFRESH);
+    return {
+      days: todo,
+      spans,
+      spansLeft: spans === SPANS_PER_REFRESH,
+      missingLeft: Math.max(0, missing.length - maxMissing),
+    };
+  }
+
+  /**
+   * Builds the spans (weeks, months) of a site that are missing and can be built: those whose
+   * days are all rolled up and settled. Answers how many it built, at most `max`.
+   */
+  async buildSpans(site: RollupSite, max = 2 ** 31 - 1): Promise<number> {
+    // The last local date whose end is at least `settleMs` ago: its visits cannot change.
+    const settled = previousDay(
+      localDateTime(new Date(this.clock.now().getTime() - this.settleMs), site.timezone).date,
+    );
+    const spans = await this.query<Span>(SPANS_TO_BUILD_SQL, [
+      site.id,
+      settled,
+      site.timezone,
+      max,
+    ]);
+    let built = 0;
+    for (const span of spans) if (await this.buildSpan(site, span)) built++;
+    return built;
+  }
+
+  /**
+   * Merges the day rollups of a span into its own, in one transaction under the site's rollup
+   * lock (no day of it is recomputed meanwhile). Answers false when it was built meanwhile or
+   * the site's timezone changed (its days are gone).
+   */
+  private async buildSpan(site: RollupSite, span: Span): Promise<boolean> {
+    const key = [site.id, span.kind, span.start];
+    return this.inTransaction(site.id, async (client) => {
+      const { rows } = await client.query<{ built: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM stats_spans WHERE site_id = $1 AND kind = $2 AND start = $3::date) AS built
+           FROM sites WHERE id = $1 AND timezone = $4 AND deleted_at IS NULL`,
+        [...key, site.timezone],
+      );
+      if (!rows[0] || rows[0].built) return false;
+      await writeSpan(client, site, span);
+      return true;
+    });
   }
 
   /**
@@ -142,13 +214,15 @@ export class RollupsService {
       if (await this.recomputeDay(site, day, started)) count++;
       onDay?.({ siteId: site.id, day, done: index + 1, total: days.length });
     }
+    await this.buildSpans(site);
     await this.query('UPDATE sites SET stats_rebuild_started_at = NULL WHERE id = $1', [site.id]);
     return count;
   }
 
   /**
    * Compares a site's settled rollup days with what the raw rows give now, by recomputing each
-   * into temporary tables: every column, the visitor sketches included, must be equal.
+   * into temporary tables, and its spans with the merge of their days: every column, the visitor
+   * sketches included, must be equal.
    */
   async check(site: RollupSite): Promise<CheckResult> {
     const settledBefore = new Date(this.clock.now().getTime() - this.settleMs);
@@ -164,48 +238,69 @@ export class RollupsService {
     for (const { day } of rows) {
       if (await this.differs(site, day)) mismatched.push(day);
     }
-    return { siteId: site.id, checked: rows.length, mismatched, missing };
+    const spans = await this.query<Span>(
+      `SELECT kind, to_char(start, 'YYYY-MM-DD') AS start FROM stats_spans
+        WHERE site_id = $1 ORDER BY start DESC, kind`,
+      [site.id],
+    );
+    for (const span of spans) {
+      if (await this.spanDiffers(site, span)) mismatched.push(spanKey(span));
+    }
+    return { siteId: site.id, checked: rows.length, spans: spans.length, mismatched, missing };
   }
 
   private async differs(site: RollupSite, day: string): Promise<boolean> {
     return this.inTransaction(site.id, async (client) => {
-      for (const table of ['stats_days', 'stats_hours', 'stats_day_values']) {
-        await client.query(
-          `CREATE TEMP TABLE check_${table} (LIKE ${table} INCLUDING IDENTITY) ON COMMIT DROP`,
-        );
-      }
+      await checkTables(client, ['stats_days', 'stats_hours', 'stats_day_values']);
       await writeDay(client, site, day, this.clock.now(), 'check_');
-      const compare = async (table: string, columns: string, where: string): Promise<number> => {
-        const [row] = (
-          await client.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM (
-               (SELECT ${columns} FROM check_${table} EXCEPT ALL
-                SELECT ${columns} FROM ${table} WHERE ${where})
-               UNION ALL
-               (SELECT ${columns} FROM ${table} WHERE ${where} EXCEPT ALL
-                SELECT ${columns} FROM check_${table})) d`,
-            [site.id, day],
-          )
-        ).rows;
-        return row.n;
-      };
-      const metrics =
-        'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration';
+      const params = [site.id, day];
       const differences =
-        (await compare(
+        (await countDifferences(
+          client,
           'stats_days',
-          `day, ${metrics}, events`,
+          `day, ${METRICS_COLUMNS}, events`,
           'site_id = $1 AND day = $2::date',
+          params,
         )) +
-        (await compare(
+        (await countDifferences(
+          client,
           'stats_hours',
-          `hour, ${metrics}`,
+          `hour, ${METRICS_COLUMNS}`,
           'site_id = $1 AND hour >= $2::date::timestamp AND hour < ($2::date + 1)::timestamp',
+          params,
         )) +
-        (await compare(
+        (await countDifferences(
+          client,
           'stats_day_values',
-          `day, dimension, value, parent, ${metrics}, events`,
+          `day, dimension, value, parent, ${METRICS_COLUMNS}, events`,
           'site_id = $1 AND day = $2::date',
+          params,
+        ));
+      return differences > 0;
+    });
+  }
+
+  /** Whether a span's rollups differ from the merge of its days' rollups as they are now. */
+  private async spanDiffers(site: RollupSite, span: Span): Promise<boolean> {
+    return this.inTransaction(site.id, async (client) => {
+      await checkTables(client, ['stats_spans', 'stats_span_values']);
+      await writeSpan(client, site, span, 'check_');
+      const where = 'site_id = $1 AND kind = $2 AND start = $3::date';
+      const params = [site.id, span.kind, span.start];
+      const differences =
+        (await countDifferences(
+          client,
+          'stats_spans',
+          `kind, start, ${METRICS_COLUMNS}, events`,
+          where,
+          params,
+        )) +
+        (await countDifferences(
+          client,
+          'stats_span_values',
+          `kind, start, dimension, value, parent, ${METRICS_COLUMNS}, events`,
+          where,
+          params,
         ));
       return differences > 0;
     });
@@ -329,6 +424,99 @@ async function writeDay(
   await client.query(dayTotalsSql(`${prefix}stats_days`), [...params, computedAt]);
   await client.query(hourTotalsSql(`${prefix}stats_hours`), params);
   await client.query(dayValuesSql(`${prefix}stats_day_values`), params);
+}
+
+const METRICS_COLUMNS =
+  'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration';
+
+/** Empty temporary copies of rollup tables, `check_<table>`, dropped at commit. */
+async function checkTables(client: pg.PoolClient, tables: string[]): Promise<void> {
+  for (const table of tables) {
+    await client.query(
+      `CREATE TEMP TABLE check_${table} (LIKE ${table} INCLUDING IDENTITY) ON COMMIT DROP`,
+    );
+  }
+}
+
+/** Rows of `table` (those `where` selects) and of `check_<table>` that the other lacks. */
+async function countDifferences(
+  client: pg.PoolClient,
+  table: string,
+  columns: string,
+  where: string,
+  params: unknown[],
+): Promise<number> {
+  const [row] = (
+    await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         (SELECT ${columns} FROM check_${table} EXCEPT ALL
+          SELECT ${columns} FROM ${table} WHERE ${where})
+         UNION ALL
+         (SELECT ${columns} FROM ${table} WHERE ${where} EXCEPT ALL
+          SELECT ${columns} FROM check_${table})) d`,
+      params,
+    )
+  ).rows;
+  return row.n;
+}
+
+/**
+ * Writes a span's rollups, merged from its days' rollups, into the span tables (or those named
+ * with `prefix`, for `check`); its rows there must be gone already.
+ */
+async function writeSpan(
+  client: pg.PoolClient,
+  site: RollupSite,
+  span: Span,
+  prefix = '',
+): Promise<void> {
+  const days = [site.id, span.start, spanEnd(span)];
+  const key = [site.id, span.kind, span.start];
+  const {
+    rows: [totals],
+  } = await client.query<RollupSums>(
+    `SELECT ${ROLLUP_SUMS} FROM stats_days
+      WHERE site_id = $1 AND day >= $2::date AND day <= $3::date`,
+    days,
+  );
+  await client.query(insertSpanSql(`${prefix}stats_spans`), [
+    ...key,
+    visitorsOf(totals),
+    mergedSketchOf(totals, EMPTY_SKETCH),
+    totals.pageviews,
+    totals.visits,
+    totals.bounces,
+    totals.visitPageviews,
+    totals.durationSeconds,
+    totals.events,
+  ]);
+  for (const dimension of ROLLUP_DIMENSIONS) {
+    const { rows: values } = await client.query<
+      RollupSums & { value: string | null; parent: string | null }
+    >(
+      `SELECT value, parent, ${ROLLUP_SUMS} FROM stats_day_values
+        WHERE site_id = $1 AND dimension = $4 AND day >= $2::date AND day <= $3::date
+        GROUP BY value, parent`,
+      [...days, dimension],
+    );
+    for (let i = 0; i < values.length; i += SPAN_VALUES_PER_INSERT) {
+      const chunk = values.slice(i, i + SPAN_VALUES_PER_INSERT);
+      await client.query(insertSpanValuesSql(`${prefix}stats_span_values`), [
+        ...key,
+        dimension,
+        chunk.map((row) => row.value),
+        chunk.map((row) => row.parent),
+        chunk.map((row) => visitorsOf(row)),
+        chunk.map((row) => mergedSketchOf(row, EMPTY_SKETCH)),
+        chunk.map((row) => row.pageviews),
+        chunk.map((row) => row.visits),
+        chunk.map((row) => row.bounces),
+        chunk.map((row) => row.visitPageviews),
+        chunk.map((row) => row.durationSeconds),
+        chunk.map((row) => row.events),
+      ]);
+    }
+  }
 }
 
 /** The date before `YYYY-MM-DD`. */

@@ -1,0 +1,44 @@
+import { piecesOf, spanEnd, spanKey, spanOf } from './rollup-spans.js';
+
+describe('spans', () => {
+  it('should put a day in its Monday-to-Sunday week and its month', () => {
+    expect(spanOf('week', '2026-12-03')).toEqual({ kind: 'week', start: '2026-11-30' });
+    expect(spanOf('week', '2026-11-30')).toEqual({ kind: 'week', start: '2026-11-30' });
+    expect(spanOf('week', '2026-12-06')).toEqual({ kind: 'week', start: '2026-11-30' });
+    expect(spanOf('month', '2026-12-06')).toEqual({ kind: 'month', start: '2026-12-01' });
+    expect(spanEnd({ kind: 'week', start: '2026-12-28' })).toBe('2027-01-03');
+    expect(spanEnd({ kind: 'month', start: '2028-02-01' })).toBe('2028-02-29');
+    expect(spanEnd({ kind: 'month', start: '2026-12-01' })).toBe('2026-12-31');
+  });
+
+  it('should read whole months, then whole weeks, and the days left over', () => {
+    const available = new Set([
+      'month:2026-11-01',
+      'week:2026-11-02',
+      'week:2026-11-30',
+      'week:2026-12-07',
+    ]);
+    // 30 days to 3 December: November is not whole in it; its weeks are.
+    const thirty = piecesOf('2026-11-04', '2026-12-03', available);
+    expect(thirty.spans.map(spanKey)).toEqual([]);
+    expect(thirty.days).toHaveLength(30);
+    const twoMonths = piecesOf('2026-11-01', '2026-12-13', available);
+    expect(twoMonths.spans.map(spanKey)).toEqual(['month:2026-11-01', 'week:2026-12-07']);
+    expect(twoMonths.days).toEqual([
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-05',
+      '2026-12-06',
+    ]);
+    // Without the month, its weeks serve.
+    available.delete('month:2026-11-01');
+    const weeks = piecesOf('2026-11-01', '2026-12-06', available);
+    expect(weeks.spans.map(spanKey)).toEqual(['week:2026-11-02', 'week:2026-11-30']);
+    expect(weeks.days).toHaveLength(1 + 3 * 7);
+    // Every day is read once.
+    const covered = weeks.days.length + 7 * weeks.spans.length;
+    expect(covered).toBe(36);
+  });
+});
