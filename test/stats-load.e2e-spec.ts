@@ -10,7 +10,8 @@ import { createTestDatabase, type TestDatabase } from './utils/test-database.js'
 
 /**
  * Dashboards must never take the database connections ingestion needs: stats queries hold at most
- * STATS_MAX_CONCURRENT_QUERIES of the pool, however many are asked for and however slow they are.
+ * STATS_MAX_CONCURRENT_QUERIES connections (a pool of their own), however many are asked for and
+ * however slow they are.
  */
 describe('stats under load', () => {
   let db: TestDatabase;

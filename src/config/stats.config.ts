@@ -7,15 +7,14 @@ export const statsConfig = registerAs('stats', () => {
     /** The longest a stats query (or one fetch of an export) may run in PostgreSQL. */
     queryTimeoutMs: env.STATS_QUERY_TIMEOUT_MS,
     /**
-     * Database connections the stats may use at once, so that dashboards never take the ones
-     * ingestion needs; more requests wait for one (up to the query timeout).
+     * Database connections the stats may use at once (a pool of their own, see `StatsPool`), so
+     * that dashboards never take the ones ingestion needs; more requests wait for one (up to the
+     * query timeout).
      */
     maxConcurrentQueries: env.STATS_MAX_CONCURRENT_QUERIES,
     /** How often the rollup job brings the rollups up to date; 0: no rollups, raw rows only. */
     rollupIntervalMs: env.STATS_ROLLUP_INTERVAL_SECONDS * 1000,
     ingestTimeoutMs: env.INGEST_TIMEOUT_MS,
     sessionTimeoutMs: env.SESSION_TIMEOUT_MINUTES * 60_000,
-    poolSize: env.DATABASE_POOL_SIZE,
-    ingestConnections: env.INGEST_MAX_CONCURRENT_BATCHES,
   };
 });

@@ -123,10 +123,13 @@ function days(first: Date, last: Date): LocalRange {
   };
 }
 
-/** The calendar date and time of `instant` in `timezone`. */
-export function localDateTime(instant: Date, timezone: string): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+/** Formatters by timezone: making one costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterOf(timezone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
       timeZone: timezone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -135,7 +138,17 @@ export function localDateTime(instant: Date, timezone: string): { date: string; 
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    })
+    });
+    // IANA names are a bounded set; a timezone is checked before it reaches here.
+    formatters.set(timezone, formatter);
+  }
+  return formatter;
+}
+
+/** The calendar date and time of `instant` in `timezone`. */
+export function localDateTime(instant: Date, timezone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    formatterOf(timezone)
       .formatToParts(instant)
       .map((part) => [part.type, part.value]),
   );

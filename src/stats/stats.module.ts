@@ -4,6 +4,7 @@ import { GoalsModule } from '../goals/goals.module.js';
 import { RollupJob, rollupMetricProviders } from './rollups/rollup-job.js';
 import { RollupsModule } from './rollups/rollups.module.js';
 import { StatsController } from './stats.controller.js';
+import { StatsPool } from './stats-pool.js';
 import { StatsService } from './stats.service.js';
 
 /**
@@ -13,7 +14,7 @@ import { StatsService } from './stats.service.js';
 @Module({
   imports: [FilteredTrafficModule, GoalsModule, RollupsModule],
   controllers: [StatsController],
-  providers: [StatsService, RollupJob, ...rollupMetricProviders],
+  providers: [StatsService, StatsPool, RollupJob, ...rollupMetricProviders],
   exports: [StatsService],
 })
 export class StatsModule {}

@@ -1,7 +1,5 @@
-import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type pg from 'pg';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { Semaphore, SemaphoreFullError, SemaphoreTimeoutError } from '../common/semaphore.js';
 import {
@@ -9,8 +7,6 @@ import {
   FilteredTrafficService,
 } from '../filtered-traffic/filtered-traffic.service.js';
 import { statsConfig } from '../config/stats.config.js';
-import { poolOf } from '../database/bounded-query.js';
-import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../database/pool-transaction.js';
 import { toLikePattern } from '../goals/goal-match.js';
 import { type GoalView, GoalsService } from '../goals/goals.service.js';
 import { type Dimension, dimensionNamed, DIMENSION_NAMES, propKey } from './dimensions.js';
@@ -43,6 +39,7 @@ import {
   rollupValues,
   visitorsOf,
 } from './rollups/rollup-queries.js';
+import { StatsPool } from './stats-pool.js';
 import { type GoalDefinition, type QueryScope, StatsQueryBuilder } from './stats-query.js';
 
 /** What every stats read is asked with. */
@@ -235,28 +232,23 @@ interface Prepared {
  */
 @Injectable()
 export class StatsService {
-  private readonly timeoutMs: number;
   /** Whether to read rollups where they answer (`STATS_ROLLUP_INTERVAL_SECONDS` > 0). */
   private readonly rollupsOn: boolean;
-  private readonly logger = new Logger(StatsService.name);
-  /** Bounds the pool connections stats hold, whatever the number of dashboards open. */
+  /**
+   * Bounds the connections the stats hold (their own, and the main pool's for goal lookups),
+   * whatever the number of dashboards open; a request waits for a slot up to the query timeout.
+   */
   private readonly connections: Semaphore;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly pool: StatsPool,
     private readonly clock: Clock,
     private readonly filtered: FilteredTrafficService,
     private readonly goalsService: GoalsService,
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
-    this.timeoutMs = config.queryTimeoutMs;
     this.rollupsOn = config.rollupIntervalMs > 0;
     this.connections = new Semaphore(config.maxConcurrentQueries, 1000, config.queryTimeoutMs);
-    if (config.maxConcurrentQueries + config.ingestConnections >= config.poolSize) {
-      this.logger.warn(
-        `STATS_MAX_CONCURRENT_QUERIES (${config.maxConcurrentQueries}) + INGEST_MAX_CONCURRENT_BATCHES (${config.ingestConnections}) leave no connection of DATABASE_POOL_SIZE (${config.poolSize}) for the rest: busy dashboards can slow ingestion down. Raise DATABASE_POOL_SIZE or lower STATS_MAX_CONCURRENT_QUERIES.`,
-      );
-    }
   }
 
   async summary(siteId: string, request: StatsRequest): Promise<SummaryResult> {
@@ -632,7 +624,7 @@ export class StatsService {
    * first rollup day (whose raw rows retention may have deleted), for `period=all`.
    */
   private async site(siteId: string, first = false): Promise<SiteFacts> {
-    const [row] = await this.quick<{ timezone: string; first: Date | null; day: string | null }>(
+    const [row] = await this.read<{ timezone: string; first: Date | null; day: string | null }>(
       `SELECT s.timezone,
               CASE WHEN $2 THEN (SELECT min(created_at) FROM page_views WHERE site_id = s.id) END AS first,
               CASE WHEN $2 THEN (SELECT to_char(min(day), 'YYYY-MM-DD') FROM stats_days WHERE site_id = s.id) END AS day
@@ -711,7 +703,7 @@ export class StatsService {
     now: Date,
   ): Promise<Pick<Prepared, 'range' | 'comparison' | 'covered' | 'spans'>> {
     const { range, comparison } = period;
-    const [row] = await this.quick<{
+    const [row] = await this.read<{
       from: Date;
       to: Date;
       cfrom: Date | null;
@@ -965,12 +957,12 @@ export class StatsService {
     scope: QueryScope,
     rowsOf: (query: StatsQueryBuilder) => string,
     values: (RollupCounts & { value: string | null })[],
-  ): Promise<Map<string | null, Buffer | null>> {
+  ): Promise<Map<string | null, string | null>> {
     const merged = values.filter((row) => row.sketchCount > 1);
     if (merged.length === 0) return new Map();
     const query = new StatsQueryBuilder(scope);
     const named = merged.flatMap((row) => (row.value === null ? [] : [row.value]));
-    const rows = await this.read<{ value: string | null; sketches: Buffer | null }>(
+    const rows = await this.read<{ value: string | null; sketches: string | null }>(
       `SELECT value, ${ROLLUP_SKETCHES} FROM (${rowsOf(query)}) v
         WHERE value = ANY(${query.param(named)}::text[])
            OR (value IS NULL AND ${query.param(named.length < merged.length)})
@@ -989,17 +981,9 @@ export class StatsService {
     return rollupFilter(scope);
   }
 
-  /**
-   * One short lookup by index (the site, a period's bounds) outside a transaction, under
-   * ingestion's statement timeout: one round trip instead of four.
-   */
-  private async quick<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.slot(async () => (await poolOf(this.dataSource).query(sql, params)).rows as T[]);
-  }
-
-  /** One read-only query, bounded by STATS_QUERY_TIMEOUT_MS. */
+  /** One read-only query on a stats connection, bounded by STATS_QUERY_TIMEOUT_MS. */
   private async read<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.withClient(async (client) => (await client.query(sql, params)).rows as T[]);
+    return this.slot(() => this.pool.query<T>(sql, params));
   }
 
   /** Reads `sql` through a cursor in chunks, handing each to `onRows` until it returns false. */
@@ -1008,21 +992,19 @@ export class StatsService {
     params: unknown[],
     onRows: (rows: Record<string, unknown>[]) => Promise<boolean>,
   ): Promise<void> {
-    await this.withClient(async (client) => {
-      await client.query(`DECLARE export NO SCROLL CURSOR FOR ${sql}`, params);
-      for (;;) {
-        const { rows } = await client.query<Record<string, unknown>>('FETCH 2000 FROM export');
-        if (rows.length === 0) break;
-        if (!(await onRows(rows))) break;
-      }
-    });
+    await this.slot(() =>
+      this.pool.transaction(async (client) => {
+        await client.query(`DECLARE export NO SCROLL CURSOR FOR ${sql}`, params);
+        for (;;) {
+          const { rows } = await client.query<Record<string, unknown>>('FETCH 2000 FROM export');
+          if (rows.length === 0) break;
+          if (!(await onRows(rows))) break;
+        }
+      }),
+    );
   }
 
-  private withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.slot(() => this.inTransaction(work));
-  }
-
-  /** Runs `work`, which holds one pool connection, in one of the stats' connection slots. */
+  /** Runs `work`, which holds one database connection, in one of the stats' connection slots. */
   private async slot<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await this.connections.run(work);
@@ -1034,28 +1016,6 @@ export class StatsService {
       }
       throw error;
     }
-  }
-
-  /**
-   * One read-only transaction on a connection of its own. The pool's connections carry
-   * ingestion's bounds (`statement_timeout`, and on PostgreSQL 17+ `transaction_timeout`, both
-   * INGEST_TIMEOUT_MS); a stats transaction takes STATS_QUERY_TIMEOUT_MS per statement instead,
-   * and no bound on the whole transaction, which an export streams through for as long as its
-   * client reads (each FETCH is bounded, and a client that stops reading is cut by
-   * `idle_in_transaction_session_timeout`).
-   */
-  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withPoolTransaction(
-      poolOf(this.dataSource),
-      {
-        begin: 'BEGIN READ ONLY',
-        settings: {
-          sql: `SELECT set_config('statement_timeout', $1, true), ${LIFT_TRANSACTION_TIMEOUT}`,
-          params: [String(Math.floor(this.timeoutMs))],
-        },
-      },
-      work,
-    );
   }
 }
 

@@ -54,7 +54,7 @@ describe('visitorsOf', () => {
         length.writeInt32BE(bytes.length);
         return [length, bytes];
       }),
-    );
+    ).toString('base64');
 
   it('should take the exact count of a single row', () => {
     const one = HyperLogLog.fromHashes(hashes(0, 10));

@@ -27,11 +27,11 @@ export const ROLLUP_COUNTS = `coalesce(sum(pageviews), 0)::int AS pageviews,
   count(*) FILTER (WHERE visitors > 0)::int AS "sketchCount"`;
 
 /**
- * The sketches of rollup rows with visitors, each after its length (4 bytes): one `bytea`, which
- * the driver decodes far faster than an array of them.
+ * The sketches of rollup rows with visitors, each after its length (4 bytes), as one base64
+ * text: the driver reads `bytea` as hex text, twice the bytes, and decoding base64 is faster.
  */
-export const ROLLUP_SKETCHES = `string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
-    FILTER (WHERE visitors > 0) AS sketches`;
+export const ROLLUP_SKETCHES = `encode(string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
+    FILTER (WHERE visitors > 0), 'base64') AS sketches`;
 
 /** Aggregates of rollup rows: summed counts, and the visitors as an exact count or sketches. */
 export const ROLLUP_SUMS = `${ROLLUP_COUNTS}, ${ROLLUP_SKETCHES}`;
@@ -54,7 +54,7 @@ export interface RollupCounts {
 /** A row of `ROLLUP_SUMS`. */
 export interface RollupSums extends RollupCounts {
   /** See `ROLLUP_SKETCHES`. */
-  sketches: Buffer | null;
+  sketches: string | null;
 }
 
 /**
@@ -80,7 +80,8 @@ export function mergedSketchOf(row: Pick<RollupSums, 'sketches'>, empty: Buffer)
 }
 
 /** The sketches of `RollupSums.sketches`. */
-function* splitSketches(packed: Buffer): Generator<Uint8Array> {
+function* splitSketches(encoded: string): Generator<Uint8Array> {
+  const packed = Buffer.from(encoded, 'base64');
   for (let offset = 0; offset < packed.length;) {
     const length = packed.readInt32BE(offset);
     yield packed.subarray(offset + 4, offset + 4 + length);
