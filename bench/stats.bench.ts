@@ -26,6 +26,9 @@ import pg from 'pg';
 import { API_KEY_PREFIX } from '../src/api-keys/api-keys.service.js';
 import { hashToken } from '../src/auth/secret-token.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
+import { localDateTime } from '../src/stats/period.js';
+import { SPANS_TO_BUILD_SQL } from '../src/stats/rollups/rollup-spans.js';
+import { previousDay } from '../src/stats/rollups/rollups.service.js';
 import { chromiumAvailable, type LoadTimes, measureDashboardLoads } from './dashboard-load.js';
 import {
   checkConsistency,
@@ -320,6 +323,32 @@ async function rebuildRollups(databaseUrl: string): Promise<string> {
 }
 
 /** A `stats:read` key of the site's account, stored as the API stores keys (SHA-256 only). */
+/**
+ * Waits (10 minutes at most) until the server's rollup job has built the site's closed weeks and
+ * months (after an upgrade, or a rebuild interrupted before them): the measurements read them.
+ */
+async function waitForSpans(client: pg.Client, siteId: string): Promise<void> {
+  // Days that ended two hours ago are settled for the server too (session timeout 30 minutes).
+  const settled = previousDay(localDateTime(new Date(Date.now() - 2 * 3_600_000), TIMEZONE).date);
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await client.query(SPANS_TO_BUILD_SQL, [siteId, settled, TIMEZONE, 100]);
+    if (rows.length === 0) break;
+    if (Date.now() - started > 10 * 60_000) {
+      log(
+        `${rows.length} weeks and months still without rollups after 10 minutes; measuring anyway.`,
+      );
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM stats_spans WHERE site_id = $1`,
+    [siteId],
+  );
+  log(`Rollups of ${rows[0].n} closed weeks and months ready (${seconds(Date.now() - started)}).`);
+}
+
 async function createApiKey(
   client: pg.Client,
   siteId: string,
@@ -585,6 +614,8 @@ async function main(): Promise<void> {
     } else {
       log('Rollup rebuild skipped (BENCH_STATS_REBUILD=0): the rollups of the earlier run stay.');
     }
+
+    await withClient(url, (client) => waitForSpans(client, siteId));
 
     const apiKey = await withClient(url, (client) => createApiKey(client, siteId));
     apiKeyId = apiKey.id;
