@@ -353,6 +353,20 @@ describe('stats rollups', () => {
         ),
       );
     }
+    // Timeseries by week and by month read the spans that are whole buckets.
+    for (const interval of ['week', 'month']) {
+      const series = async () =>
+        (
+          await request(app.getHttpServer())
+            .get(`/api/sites/${other.id}/stats/timeseries`)
+            .query({ period: 'custom', from: '2026-11-01', to: '2026-12-13', interval })
+            .set('Cookie', viewer.cookie)
+            .expect(200)
+        ).body.points as Record<string, unknown>[];
+      const points = await series();
+      expect(points).toEqual(await fromRawRows(series, other.id));
+      expect(points.reduce((sum, point) => sum + Number(point.pageviews), 0)).toBe(8);
+    }
     expect(await otherSummary({ period: 'month', date: '2026-11-15' })).toMatchObject({
       visitors: 2,
       visits: 4,
@@ -366,6 +380,14 @@ describe('stats rollups', () => {
       [other.id],
     );
     expect((await otherSummary(week)).pageviews).toBe(1003);
+    const weekly = await request(app.getHttpServer())
+      .get(`/api/sites/${other.id}/stats/timeseries`)
+      .query({ period: 'custom', from: '2026-11-01', to: '2026-12-13', interval: 'week' })
+      .set('Cookie', viewer.cookie)
+      .expect(200);
+    expect(weekly.body.points).toContainEqual(
+      expect.objectContaining({ date: '2026-11-30', pageviews: 1003 }),
+    );
     // `check` finds it: the span is not the merge of its days.
     expect(await rollups.check(site)).toMatchObject({
       spans: 4,

@@ -1,7 +1,7 @@
 import type { DimensionFilter } from '../filters.js';
 import type { Interval } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
-import { piecesOf, type RangePieces, SPAN_KINDS } from './rollup-spans.js';
+import { piecesOf, type RangePieces, SPAN_KINDS, type SpanKind } from './rollup-spans.js';
 import type { QueryScope, StatsQueryBuilder } from '../stats-query.js';
 
 /**
@@ -93,9 +93,13 @@ function* splitSketches(encoded: string): Generator<Uint8Array> {
 const COLUMNS =
   'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration, events';
 
-/** How rollup rows are read: `byDay` keeps every day apart (a `day` column), for timeseries. */
+/**
+ * How rollup rows are read: `spans`, the kinds of spans that may stand for their days (both by
+ * default; a timeseries allows those of its buckets only, and none by day). Every row has a
+ * `day` column: its day, or its span's first day.
+ */
 export interface RollupReadOptions {
-  byDay?: boolean;
+  spans?: readonly SpanKind[];
 }
 
 /**
@@ -117,11 +121,11 @@ export function rollupSource(
       options,
     );
   }
-  const pieces = options.byDay ? undefined : spanPieces(scope);
+  const pieces = spanPieces(scope, options.spans);
   if (!pieces) return `SELECT day, ${COLUMNS} FROM stats_days WHERE ${dayRange(query, scope)}`;
   return unionOf(query, pieces, {
-    days: `SELECT ${COLUMNS} FROM stats_days WHERE site_id = ${query.site}`,
-    spans: `SELECT ${COLUMNS} FROM stats_spans WHERE site_id = ${query.site}`,
+    days: `SELECT day, ${COLUMNS} FROM stats_days WHERE site_id = ${query.site}`,
+    spans: `SELECT start AS day, ${COLUMNS} FROM stats_spans WHERE site_id = ${query.site}`,
   });
 }
 
@@ -138,21 +142,29 @@ export function rollupValues(
 ): string {
   const condition = `dimension = ${query.param(dimension)}${where ? ` AND (${where})` : ''}`;
   const columns = `value, parent, ${COLUMNS}`;
-  const pieces = options.byDay ? undefined : spanPieces(scope);
+  const pieces = spanPieces(scope, options.spans);
   if (!pieces) {
     return `SELECT day, ${columns} FROM stats_day_values
       WHERE ${dayRange(query, scope)} AND ${condition}`;
   }
   return unionOf(query, pieces, {
-    days: `SELECT ${columns} FROM stats_day_values WHERE site_id = ${query.site} AND ${condition}`,
-    spans: `SELECT ${columns} FROM stats_span_values WHERE site_id = ${query.site} AND ${condition}`,
+    days: `SELECT day, ${columns} FROM stats_day_values
+      WHERE site_id = ${query.site} AND ${condition}`,
+    spans: `SELECT start AS day, ${columns} FROM stats_span_values
+      WHERE site_id = ${query.site} AND ${condition}`,
   });
 }
 
-/** The spans and days a scope is read from, or undefined when no span serves it. */
-function spanPieces(scope: QueryScope): RangePieces | undefined {
-  if (!scope.spans || scope.spans.size === 0) return undefined;
-  const pieces = piecesOf(scope.days!.first, scope.days!.last, scope.spans);
+/** The spans (of `kinds`) and days a scope is read from, or undefined when no span serves it. */
+function spanPieces(
+  scope: QueryScope,
+  kinds: readonly SpanKind[] = SPAN_KINDS,
+): RangePieces | undefined {
+  if (!scope.spans || scope.spans.size === 0 || kinds.length === 0) return undefined;
+  const available = new Set(
+    [...scope.spans].filter((key) => kinds.some((kind) => key.startsWith(`${kind}:`))),
+  );
+  const pieces = piecesOf(scope.days!.first, scope.days!.last, available);
   return pieces.spans.length > 0 ? pieces : undefined;
 }
 
@@ -182,6 +194,15 @@ function dayRange(query: StatsQueryBuilder, scope: QueryScope): string {
     AND day >= ${query.param(days.first)}::date AND day <= ${query.param(days.last)}::date`;
 }
 
+/** The spans that are whole buckets of a timeseries: a week span is a week bucket, and so on. */
+const BUCKET_SPANS: Record<Interval, readonly SpanKind[]> = {
+  minute: [],
+  hour: [],
+  day: [],
+  week: ['week'],
+  month: ['month'],
+};
+
 /** The SQL of a timeseries from rollups: one row per bucket of `interval` (`day` and longer). */
 export function rollupSeriesSql(
   query: StatsQueryBuilder,
@@ -197,7 +218,7 @@ export function rollupSeriesSql(
             AND hour >= ${query.param(scope.days!.first)}::date::timestamp
             AND hour < (${query.param(scope.days!.last)}::date + 1)::timestamp`
       : `SELECT date_trunc('${interval}', day::timestamp) AS bucket, *
-           FROM (${rollupSource(query, scope, filter, { byDay: true })}) r`;
+           FROM (${rollupSource(query, scope, filter, { spans: BUCKET_SPANS[interval] })}) r`;
   const events = interval === 'hour' ? ', 0 AS events' : '';
   return `WITH buckets AS (${query.buckets(interval)}),
       r AS (SELECT bucket, ${ROLLUP_SUMS} FROM (SELECT *${events} FROM (${rows}) x) y GROUP BY bucket)
