@@ -238,26 +238,47 @@ function readSparse(bytes: Uint8Array): Uint32Array {
   return entries;
 }
 
+/** Unpacked registers of one dense sketch, reused by every merge (merges never interleave). */
+const scratch = new Uint32Array(REGISTERS / 4);
+const scratchBytes = new Uint8Array(scratch.buffer);
+
 /** Takes the register-wise maximum of `registers` and a serialized dense sketch. */
 function unpackDenseInto(bytes: Uint8Array, registers: Uint8Array): void {
+  // A register is valid up to Q + 1 = 51: adding 12 sets bit 6 exactly for 52..63, so one OR
+  // over every register finds a bad one without a branch per register.
+  let bad = 0;
   for (let r = 0, b = HEADER_BYTES; r < REGISTERS; r += 4, b += 3) {
     const word = (bytes[b] << 16) | (bytes[b + 1] << 8) | bytes[b + 2];
     const r0 = word >>> 18;
     const r1 = (word >>> 12) & 63;
     const r2 = (word >>> 6) & 63;
     const r3 = word & 63;
-    if (r0 > Q + 1 || r1 > Q + 1 || r2 > Q + 1 || r3 > Q + 1) {
-      throw new SketchFormatError(`dense registers ${r} to ${r + 3} hold a value above ${Q + 1}.`);
-    }
-    if (r0 > registers[r]) registers[r] = r0;
-    if (r1 > registers[r + 1]) registers[r + 1] = r1;
-    if (r2 > registers[r + 2]) registers[r + 2] = r2;
-    if (r3 > registers[r + 3]) registers[r + 3] = r3;
+    bad |= (r0 + 12) | (r1 + 12) | (r2 + 12) | (r3 + 12);
+    scratchBytes[r] = r0;
+    scratchBytes[r + 1] = r1;
+    scratchBytes[r + 2] = r2;
+    scratchBytes[r + 3] = r3;
   }
+  if (bad & 64) {
+    throw new SketchFormatError(`a dense register holds a value above ${Q + 1}.`);
+  }
+  maxInto(registers, scratchBytes);
 }
 
+/**
+ * Takes the register-wise maximum of two register arrays, four registers (bytes below 128) at a
+ * time: for each byte, the high bit of `(a | 0x80) - b` says whether a >= b.
+ */
 function maxInto(target: Uint8Array, source: Uint8Array): void {
-  for (let r = 0; r < REGISTERS; r++) if (source[r] > target[r]) target[r] = source[r];
+  const a = new Uint32Array(target.buffer, target.byteOffset, REGISTERS / 4);
+  const b = new Uint32Array(source.buffer, source.byteOffset, REGISTERS / 4);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    const keep = (((x | 0x80808080) - y) & 0x80808080) >>> 7; // 1 per byte where x >= y
+    const mask = keep * 0xff; // 0xff per such byte
+    a[i] = (x & mask) | (y & ~mask);
+  }
 }
 
 /** Folds `index25 << 6 | rank25` entries into precision-14 registers. */
