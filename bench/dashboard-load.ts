@@ -94,12 +94,13 @@ export async function measureDashboardLoads(options: {
             .locator('.figures [data-metric="visitors"]')
             .waitFor({ timeout: options.timeoutMs });
           await page.locator('.chart[data-drawn="true"]').waitFor({ timeout: options.timeoutMs });
-          // In the page (a string: this file is compiled without the DOM's types).
-          await page.waitForFunction(
-            "document.querySelectorAll('.panel').length > 0 && document.querySelectorAll('.panel .loading').length === 0",
-            undefined,
-            { timeout: options.timeoutMs },
-          );
+          // Every panel shown, and none still loading (selectors, not a function: the page's
+          // CSP allows no evaluated script, which polling a function needs).
+          await page.locator('.panel').first().waitFor({ timeout: options.timeoutMs });
+          await page.waitForSelector('.panel .loading', {
+            state: 'detached',
+            timeout: options.timeoutMs,
+          });
           const panels = await page.evaluate<number>('performance.now()');
           // Milliseconds from the navigation's start, as the page measured them: the app marks
           // when the figures were first shown and the chart first drawn.

@@ -319,6 +319,17 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
 
+    // Every page view of the period, one line each, as many as the figures count.
+    const views = await page.getByRole('link', { name: 'page views' }).getAttribute('href');
+    const exported = await page.request.get(`${origin}${views}`);
+    expect(exported.status()).toBe(200);
+    const rows = (await exported.text()).trim().split(/\r?\n/);
+    expect(rows[0]).toMatch(/^time,local_time,visitor_id,/);
+    expect(rows.length - 1).toBe(Number(await figure(page, 'pageviews')));
+    expect(await page.getByRole('link', { name: 'custom events' }).getAttribute('href')).toMatch(
+      /\/stats\/export\/events\?period=30d/,
+    );
+
     const sources = page.locator('[data-panel="Sources"]');
     await sources.locator('.row', { hasText: 'Direct / None' }).click();
     await page.waitForURL(/filter=source%3Ais%3A%28none%29/);

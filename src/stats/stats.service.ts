@@ -239,6 +239,11 @@ export class StatsService {
    * whatever the number of dashboards open; a request waits for a slot up to the query timeout.
    */
   private readonly connections: Semaphore;
+  /**
+   * Bounds the reads of raw rows (seconds each on a big site) to one connection fewer than
+   * `connections`: a dashboard's quick reads (the site, rollups) never wait behind them.
+   */
+  private readonly heavy: Semaphore;
 
   constructor(
     private readonly pool: StatsPool,
@@ -249,6 +254,11 @@ export class StatsService {
   ) {
     this.rollupsOn = config.rollupIntervalMs > 0;
     this.connections = new Semaphore(config.maxConcurrentQueries, 1000, config.queryTimeoutMs);
+    this.heavy = new Semaphore(
+      Math.max(1, config.maxConcurrentQueries - 1),
+      1000,
+      config.queryTimeoutMs,
+    );
   }
 
   async summary(siteId: string, request: StatsRequest): Promise<SummaryResult> {
@@ -313,7 +323,7 @@ export class StatsService {
         limit: request.limit + 1,
         offset,
       });
-      rows = (await this.read<Record<string, unknown>>(sql, params)).map((row) =>
+      rows = (await this.heavyRead<Record<string, unknown>>(sql, params)).map((row) =>
         toRow(dimension, row),
       );
     }
@@ -449,7 +459,7 @@ export class StatsService {
                 FROM (${converted}) c`;
     });
     const total = this.totalVisitorsSql(query, scope);
-    const rows = await this.read<{
+    const rows = await this.heavyRead<{
       goal: number;
       visitors: number;
       conversions: number;
@@ -549,7 +559,7 @@ export class StatsService {
     event: string | undefined,
   ): Promise<{ period: PeriodView; keys: { key: string; events: number }[] }> {
     const prepared = await this.prepare(siteId, { ...request, filters: undefined });
-    const keys = await this.read<{ key: string; events: number }>(
+    const keys = await this.heavyRead<{ key: string; events: number }>(
       `SELECT k AS key, count(*)::int AS events
          FROM events e
         CROSS JOIN LATERAL jsonb_object_keys(
@@ -767,7 +777,7 @@ export class StatsService {
              (SELECT count(*) FROM hits)::int AS pageviews,
              v.visits, v.bounces, v.visit_pageviews AS "visitPageviews", v.duration AS "durationSeconds"
         FROM (${VISIT_AGGREGATES} FROM visits) v`;
-    const [row] = await this.read<Totals>(sql, query.params);
+    const [row] = await this.heavyRead<Totals>(sql, query.params);
     return numbers(row);
   }
 
@@ -808,7 +818,7 @@ export class StatsService {
              coalesce(v.visit_pageviews, 0) AS "visitPageviews", coalesce(v.duration, 0) AS "durationSeconds"
         FROM buckets b LEFT JOIN hits h USING (bucket) LEFT JOIN visits v USING (bucket)
        ORDER BY b.bucket`;
-    const rows = await this.read<Totals & { date: string }>(sql, query.params);
+    const rows = await this.heavyRead<Totals & { date: string }>(sql, query.params);
     return rows.map((row) => ({ date: row.date, ...toMetrics(numbers(row)) }));
   }
 
@@ -986,28 +996,44 @@ export class StatsService {
     return this.slot(() => this.pool.query<T>(sql, params));
   }
 
+  /** A read of raw rows, which can take seconds: it waits for a slot of `heavy` too. */
+  private async heavyRead<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.heavySlot(() => this.read<T>(sql, params));
+  }
+
   /** Reads `sql` through a cursor in chunks, handing each to `onRows` until it returns false. */
   private async stream(
     sql: string,
     params: unknown[],
     onRows: (rows: Record<string, unknown>[]) => Promise<boolean>,
   ): Promise<void> {
-    await this.slot(() =>
-      this.pool.transaction(async (client) => {
-        await client.query(`DECLARE export NO SCROLL CURSOR FOR ${sql}`, params);
-        for (;;) {
-          const { rows } = await client.query<Record<string, unknown>>('FETCH 2000 FROM export');
-          if (rows.length === 0) break;
-          if (!(await onRows(rows))) break;
-        }
-      }),
+    await this.heavySlot(() =>
+      this.slot(() =>
+        this.pool.transaction(async (client) => {
+          await client.query(`DECLARE export NO SCROLL CURSOR FOR ${sql}`, params);
+          for (;;) {
+            const { rows } = await client.query<Record<string, unknown>>('FETCH 2000 FROM export');
+            if (rows.length === 0) break;
+            if (!(await onRows(rows))) break;
+          }
+        }),
+      ),
     );
   }
 
   /** Runs `work`, which holds one database connection, in one of the stats' connection slots. */
-  private async slot<T>(work: () => Promise<T>): Promise<T> {
+  private slot<T>(work: () => Promise<T>): Promise<T> {
+    return this.within(this.connections, work);
+  }
+
+  /** Runs `work`, a read of raw rows, in one of the slots that leave a connection for others. */
+  private heavySlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.within(this.heavy, work);
+  }
+
+  private async within<T>(semaphore: Semaphore, work: () => Promise<T>): Promise<T> {
     try {
-      return await this.connections.run(work);
+      return await semaphore.run(work);
     } catch (error) {
       if (error instanceof SemaphoreFullError || error instanceof SemaphoreTimeoutError) {
         throw new ServiceUnavailableException(

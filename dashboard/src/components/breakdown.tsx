@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api, type BreakdownRow, readingThroughSharedLink, unwrap } from '../api/client';
 import { dimensionLabel, valueLabel } from '../lib/dimensions';
 import { formatCount, formatDuration } from '../lib/format';
-import { refreshOf, type StatsQuery } from '../lib/query';
+import { exportUrl, refreshOf, type StatsQuery } from '../lib/query';
 import { ErrorNote, Loading } from './ui';
 
 export interface Tab {
@@ -148,16 +148,12 @@ export function BreakdownPanel({
   );
 }
 
-/** Every row of the breakdown as a CSV file (the API streams it; the session cookie goes along). */
+/** Every row of the breakdown as a CSV file. */
 function csvUrl(siteId: string, dimension: string, query: StatsQuery, search: string): string {
-  const params = new URLSearchParams({ period: query.period, format: 'csv' });
-  for (const key of ['date', 'from', 'to'] as const) {
-    const value = query[key];
-    if (value) params.set(key, value);
-  }
-  for (const filter of query.filter) params.append('filter', filter);
-  if (search) params.set('search', search);
-  return `/api/sites/${siteId}/stats/breakdown/${encodeURIComponent(dimension)}?${params}`;
+  return exportUrl(siteId, `breakdown/${encodeURIComponent(dimension)}`, query, {
+    format: 'csv',
+    ...(search ? { search } : {}),
+  });
 }
 
 function Details({

@@ -50,6 +50,26 @@ export function statsQueryOf(params: URLSearchParams): StatsQuery {
   };
 }
 
+/**
+ * The address of a file the stats API streams for `query` (a CSV export): a plain link, since
+ * the session cookie goes along.
+ */
+export function exportUrl(
+  siteId: string,
+  path: string,
+  query: StatsQuery,
+  extra: Record<string, string> = {},
+): string {
+  const params = new URLSearchParams({ period: query.period });
+  for (const key of ['date', 'from', 'to'] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
+  for (const filter of query.filter) params.append('filter', filter);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return `/api/sites/${siteId}/stats/${path}?${params}`;
+}
+
 /** How often a view asks again by itself: every 10 s in realtime, else when the window regains focus. */
 export function refreshOf(query: StatsQuery): number | false {
   return query.period === 'realtime' ? 10_000 : false;

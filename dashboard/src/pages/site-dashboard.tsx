@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { api, ApiError, type Metrics, unwrap } from '../api/client';
+import { api, ApiError, type Metrics, readingThroughSharedLink, unwrap } from '../api/client';
 import {
   BreakdownPanel,
   EventPropertiesPanel,
@@ -25,6 +25,7 @@ import {
 import { canManage } from './sites';
 import { useSiteRole } from './site-role';
 import {
+  exportUrl,
   type Interval,
   intervalsFor,
   PERIODS,
@@ -546,6 +547,18 @@ export function DashboardView({
         )}
         {query.period !== 'realtime' && <FilteredTrafficPanel siteId={siteId} query={query} />}
       </div>
+      {query.period !== 'realtime' && !readingThroughSharedLink() && (
+        <p className="exports">
+          Every row of this period{query.filter.length > 0 ? ', filtered,' : ''} as CSV:{' '}
+          <a href={exportUrl(siteId, 'export/pageviews', query)} download>
+            page views
+          </a>{' '}
+          ·{' '}
+          <a href={exportUrl(siteId, 'export/events', query)} download>
+            custom events
+          </a>
+        </p>
+      )}
     </div>
   );
 }
