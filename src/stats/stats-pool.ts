@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -16,6 +16,7 @@ import { withPoolTransaction } from '../database/pool-transaction.js';
 @Injectable()
 export class StatsPool implements OnApplicationShutdown {
   private pool?: pg.Pool;
+  private readonly logger = new Logger(StatsPool.name);
   private readonly timeoutMs: number;
   private readonly size: number;
 
@@ -62,7 +63,9 @@ export class StatsPool implements OnApplicationShutdown {
       options: '-c default_transaction_read_only=on',
     });
     // An idle connection the server ends (a restart) is dropped; the next query opens another.
-    pool.on('error', () => undefined);
+    pool.on('error', (error) =>
+      this.logger.warn({ err: error }, 'An idle stats connection ended; it will be reopened.'),
+    );
     this.pool = pool;
     return pool;
   }
