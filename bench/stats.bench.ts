@@ -26,9 +26,8 @@ import pg from 'pg';
 import { API_KEY_PREFIX } from '../src/api-keys/api-keys.service.js';
 import { hashToken } from '../src/auth/secret-token.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
-import { localDateTime } from '../src/stats/period.js';
+import { localDateTime, shiftDate } from '../src/stats/period.js';
 import { SPANS_TO_BUILD_SQL } from '../src/stats/rollups/rollup-spans.js';
-import { previousDay } from '../src/stats/rollups/rollups.service.js';
 import { chromiumAvailable, type LoadTimes, measureDashboardLoads } from './dashboard-load.js';
 import {
   checkConsistency,
@@ -329,7 +328,7 @@ async function rebuildRollups(databaseUrl: string): Promise<string> {
  */
 async function waitForSpans(client: pg.Client, siteId: string): Promise<void> {
   // Days that ended two hours ago are settled for the server too (session timeout 30 minutes).
-  const settled = previousDay(localDateTime(new Date(Date.now() - 2 * 3_600_000), TIMEZONE).date);
+  const settled = shiftDate(localDateTime(new Date(Date.now() - 2 * 3_600_000), TIMEZONE).date, -1);
   const started = Date.now();
   for (;;) {
     const { rows } = await client.query(SPANS_TO_BUILD_SQL, [siteId, settled, TIMEZONE, 100]);

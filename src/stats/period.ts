@@ -93,6 +93,11 @@ function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * 86_400_000);
 }
 
+/** The calendar date `days` after `date` (`YYYY-MM-DD`; before it when negative). */
+export function shiftDate(date: string, days: number): string {
+  return formatDate(addDays(new Date(`${date}T00:00:00Z`), days));
+}
+
 function startOfMonth(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
 }

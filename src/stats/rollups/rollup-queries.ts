@@ -1,6 +1,7 @@
 import type { DimensionFilter } from '../filters.js';
 import type { Interval } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
+import { FIRST_DATA_DAY_SQL } from './rollup-sql.js';
 import { piecesOf, type RangePieces, SPAN_KINDS, type SpanKind } from './rollup-spans.js';
 import type { QueryScope, StatsQueryBuilder } from '../stats-query.js';
 
@@ -236,11 +237,7 @@ export function rollupSeriesSql(
  * (null coverage otherwise). `spans` lists the spans built in those ranges (`week:2026-11-23`).
  */
 export const BOUNDS_SQL = `
-  WITH first AS MATERIALIZED (
-    SELECT least((SELECT min(day) FROM stats_days WHERE site_id = $6),
-                 ((SELECT min(created_at) FROM page_views WHERE site_id = $6) AT TIME ZONE $5)::date,
-                 ((SELECT min(created_at) FROM events WHERE site_id = $6) AT TIME ZONE $5)::date) AS day
-     WHERE $12)
+  WITH first AS MATERIALIZED (SELECT ${FIRST_DATA_DAY_SQL('$6', '$5')} AS day WHERE $12)
   SELECT $1::timestamp AT TIME ZONE $5 AS "from", $2::timestamp AT TIME ZONE $5 AS "to",
          $3::timestamp AT TIME ZONE $5 AS cfrom, $4::timestamp AT TIME ZONE $5 AS cto,
          ${covered('$7', '$8')} AS covered, ${covered('$9', '$10')} AS "comparisonCovered",

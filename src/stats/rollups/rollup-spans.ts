@@ -8,6 +8,9 @@
  * again once its days have settled.
  */
 
+import { shiftDate } from '../period.js';
+import { FIRST_DATA_DAY_SQL } from './rollup-sql.js';
+
 export const SPAN_KINDS = ['week', 'month'] as const;
 export type SpanKind = (typeof SPAN_KINDS)[number];
 
@@ -30,17 +33,18 @@ export function spanKey(span: Span): string {
 
 /** The span of `kind` that holds `day`. */
 export function spanOf(kind: SpanKind, day: string): Span {
-  const date = parse(day);
   if (kind === 'month') return { kind, start: `${day.slice(0, 8)}01` };
   // Monday is 1 in getUTCDay; Sunday (0) belongs to the week that began six days before.
-  return { kind, start: format(addDays(date, -((date.getUTCDay() + 6) % 7))) };
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return { kind, start: shiftDate(day, -((weekday + 6) % 7)) };
 }
 
 /** The last local date of a span. */
 export function spanEnd(span: Span): string {
-  const start = parse(span.start);
-  if (span.kind === 'week') return format(addDays(start, 6));
-  return format(new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0)));
+  if (span.kind === 'week') return shiftDate(span.start, 6);
+  const [year, month] = span.start.split('-').map(Number);
+  // Day 0 of the next month (months count from 0 in Date.UTC) is this month's last.
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
 }
 
 /**
@@ -60,25 +64,13 @@ export function piecesOf(first: string, last: string, available: ReadonlySet<str
       );
     if (span) {
       pieces.spans.push(span);
-      day = format(addDays(parse(spanEnd(span)), 1));
+      day = shiftDate(spanEnd(span), 1);
     } else {
       pieces.days.push(day);
-      day = format(addDays(parse(day), 1));
+      day = shiftDate(day, 1);
     }
   }
   return pieces;
-}
-
-function parse(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
-}
-
-function format(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-function addDays(date: Date, days: number): Date {
-  return new Date(date.getTime() + days * 86_400_000);
 }
 
 /**
@@ -87,10 +79,7 @@ function addDays(date: Date, days: number): Date {
  * the newest first, at most `$4`.
  */
 export const SPANS_TO_BUILD_SQL = `
-  WITH first AS (
-    SELECT least((SELECT min(day) FROM stats_days WHERE site_id = $1),
-                 ((SELECT min(created_at) FROM page_views WHERE site_id = $1) AT TIME ZONE $3)::date,
-                 ((SELECT min(created_at) FROM events WHERE site_id = $1) AT TIME ZONE $3)::date) AS day),
+  WITH first AS (SELECT ${FIRST_DATA_DAY_SQL('$1', '$3')} AS day),
   days AS (SELECT day FROM stats_days WHERE site_id = $1 AND day <= $2::date),
   spans AS (
     SELECT 'week' AS kind, date_trunc('week', day::timestamp)::date AS start, count(*) AS n

@@ -141,6 +141,15 @@ export function dayValuesSql(table = 'stats_day_values'): string {
      GROUP BY u.dimension, u.value, u.parent`;
 }
 
+/**
+ * The local date (in `timezone`) of a site's first data: its first rollup day (whose raw rows
+ * retention may have deleted), page view or custom event. Both arguments are SQL (`$1`).
+ */
+export const FIRST_DATA_DAY_SQL = (site: string, timezone: string): string =>
+  `least((SELECT min(day) FROM stats_days WHERE site_id = ${site}),
+         ((SELECT min(created_at) FROM page_views WHERE site_id = ${site}) AT TIME ZONE ${timezone})::date,
+         ((SELECT min(created_at) FROM events WHERE site_id = ${site}) AT TIME ZONE ${timezone})::date)`;
+
 /** Removes the rollups of one day (`$1` site, `$2` date). */
 export const DELETE_DAY = [
   `DELETE FROM stats_day_values WHERE site_id = $1 AND dimension = ANY($3::text[]) AND day = $2::date`,

@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock.js';
 import { statsConfig } from '../../config/stats.config.js';
 import { poolOf } from '../../database/bounded-query.js';
 import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
-import { localDateTime } from '../period.js';
+import { localDateTime, shiftDate } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
 import { mergedSketchOf, ROLLUP_SUMS, type RollupSums, visitorsOf } from './rollup-queries.js';
 import {
@@ -163,8 +163,9 @@ export class RollupsService {
    */
   async buildSpans(site: RollupSite, max = 2 ** 31 - 1): Promise<number> {
     // The last local date whose end is at least `settleMs` ago: its visits cannot change.
-    const settled = previousDay(
+    const settled = shiftDate(
       localDateTime(new Date(this.clock.now().getTime() - this.settleMs), site.timezone).date,
+      -1,
     );
     const spans = await this.query<Span>(SPANS_TO_BUILD_SQL, [
       site.id,
@@ -358,7 +359,7 @@ export class RollupsService {
     const first = localDateTime(row.first, site.timezone).date;
     const today = localDateTime(this.clock.now(), site.timezone).date;
     const days: string[] = [];
-    for (let day = today; day >= first; day = previousDay(day)) days.push(day);
+    for (let day = today; day >= first; day = shiftDate(day, -1)) days.push(day);
     return days;
   }
 
@@ -517,11 +518,4 @@ async function writeSpan(
       ]);
     }
   }
-}
-
-/** The date before `YYYY-MM-DD`. */
-export function previousDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
 }
