@@ -329,13 +329,20 @@ async function rebuildRollups(databaseUrl: string): Promise<string> {
 async function waitForSpans(client: pg.Client, siteId: string): Promise<void> {
   // Days that ended two hours ago are settled for the server too (session timeout 30 minutes).
   const settled = shiftDate(localDateTime(new Date(Date.now() - 2 * 3_600_000), TIMEZONE).date, -1);
+  const today = localDateTime(new Date(), TIMEZONE).date;
   const started = Date.now();
   for (;;) {
-    const { rows } = await client.query(SPANS_TO_BUILD_SQL, [siteId, settled, TIMEZONE, 100]);
+    const { rows } = await client.query(SPANS_TO_BUILD_SQL, [
+      siteId,
+      settled,
+      TIMEZONE,
+      100,
+      today,
+    ]);
     if (rows.length === 0) break;
     if (Date.now() - started > 10 * 60_000) {
       log(
-        `${rows.length} weeks and months still without rollups after 10 minutes; measuring anyway.`,
+        `${rows.length} weeks, months and runs of days still without rollups after 10 minutes; measuring anyway.`,
       );
       return;
     }
@@ -345,7 +352,9 @@ async function waitForSpans(client: pg.Client, siteId: string): Promise<void> {
     `SELECT count(*)::int AS n FROM stats_spans WHERE site_id = $1`,
     [siteId],
   );
-  log(`Rollups of ${rows[0].n} closed weeks and months ready (${seconds(Date.now() - started)}).`);
+  log(
+    `Rollups of ${rows[0].n} closed weeks, months and runs of days ready (${seconds(Date.now() - started)}).`,
+  );
 }
 
 async function createApiKey(

@@ -39,13 +39,14 @@ Commands:
       its traffic in the background (within a minute while it runs, else when it starts).
   stats rebuild [--site <site id>]
       Recomputes the stats rollups of one site (or of every site) from the raw rows, newest
-      day first, then merges its closed weeks and months, and says how long it took. Safe
+      day first, then merges its spans (closed weeks and months, and the runs of days of
+      the last 30 and 7 days and the month so far), and says how long it took. Safe
       while the server runs; resumable: run it again after an interruption and it skips the
       days it already did.
   stats check [--site <site id>]
       Compares the rollups of every settled day (past the end of the day and of its last
-      visit) with what the raw rows give now, and those of every week and month with the
-      merge of its days. Exit status 1 when one differs or a day has no rollup yet (stats
+      visit) with what the raw rows give now, and those of every span (week, month, run of
+      days) with the merge of its days. Exit status 1 when one differs or a day has no rollup yet (stats
       rebuild mends both).
   sessions backfill-sources
       Names the source ("Google", a utm_source…) of visits stored before Trackveil kept
@@ -123,7 +124,7 @@ async function statsCommand(
   for (const site of sites) {
     const result = await rollups.check(site);
     process.stdout.write(
-      `${site.id}: ${result.checked} settled days and ${result.spans} weeks and months checked, ${result.mismatched.length} differ, ${result.missing.length} without rollups.\n`,
+      `${site.id}: ${result.checked} settled days and ${result.spans} spans checked, ${result.mismatched.length} differ, ${result.missing.length} without rollups.\n`,
     );
     if (result.mismatched.length > 0) {
       process.stdout.write(`  differ: ${result.mismatched.join(', ')}\n`);

@@ -318,7 +318,13 @@ describe('stats rollups', () => {
         )
       ).map((row) => row.span);
     // Settled and whole from the first day of data on; December and this week are still open.
+    // The runs up to yesterday of the last 30 days (from the first day of data), 7 days and this
+    // month, and the 7 days before the last 7; the 30 days before the last 30 have no data.
     expect(await spans()).toEqual([
+      'd15:2026-12-01',
+      'd29:2026-11-17',
+      'd6:2026-12-10',
+      'd7:2026-12-03',
       'month:2026-11-01',
       'week:2026-11-23',
       'week:2026-11-30',
@@ -390,16 +396,60 @@ describe('stats rollups', () => {
     );
     // `check` finds it: the span is not the merge of its days.
     expect(await rollups.check(site)).toMatchObject({
-      spans: 4,
+      spans: 8,
       mismatched: ['week:2026-11-30'],
       missing: [],
     });
-    // Recomputing a day drops the spans that hold it; the next run builds them again.
+    // Recomputing a day drops the spans that hold it, runs too; the next run builds them again.
     await rollups.recomputeDay(site, '2026-12-03');
-    expect(await spans()).toEqual(['month:2026-11-01', 'week:2026-11-23', 'week:2026-12-07']);
+    expect(await spans()).toEqual([
+      'd6:2026-12-10',
+      'month:2026-11-01',
+      'week:2026-11-23',
+      'week:2026-12-07',
+    ]);
     expect((await otherSummary(week)).pageviews).toBe(3);
     await job.run();
-    expect(await spans()).toHaveLength(4);
+    expect(await spans()).toHaveLength(8);
     expect((await otherSummary(week)).pageviews).toBe(3);
+
+    // The last 30 days read their run up to yesterday, and today's day: the same numbers as the
+    // raw rows, for the comparison and the breakdowns too.
+    await view('2026-12-16T12:30:00Z', 'mo', '/pricing', other.id);
+    await job.run();
+    const thirty = { period: '30d', compare: 'previous' };
+    const summaryWithComparison = async () =>
+      (
+        await request(app.getHttpServer())
+          .get(`/api/sites/${other.id}/stats/summary`)
+          .query(thirty)
+          .set('Cookie', viewer.cookie)
+          .expect(200)
+      ).body as Record<string, unknown>;
+    expect(await summaryWithComparison()).toEqual(
+      await fromRawRows(summaryWithComparison, other.id),
+    );
+    for (const dimension of ['page', 'source']) {
+      expect(await breakdown(dimension, { period: '30d' }, other.id)).toEqual(
+        await fromRawRows(() => breakdown(dimension, { period: '30d' }, other.id), other.id),
+      );
+    }
+    await dataSource.query(
+      `UPDATE stats_spans SET pageviews = pageviews + 1000
+        WHERE site_id = $1 AND kind = 'd29' AND start = '2026-11-17'`,
+      [other.id],
+    );
+    expect((await otherSummary({ period: '30d' })).pageviews).toBe(1009);
+    expect((await rollups.check(site)).mismatched).toEqual(['d29:2026-11-17']);
+    // A day later the runs move on: yesterday's go, today's are built.
+    moveTo('2026-12-17T12:00:00Z');
+    await job.run();
+    expect((await spans()).filter((span) => span.startsWith('d'))).toEqual([
+      'd16:2026-12-01',
+      'd29:2026-11-18',
+      'd6:2026-12-11',
+      'd7:2026-12-04',
+    ]);
+    expect((await otherSummary({ period: '30d' })).pageviews).toBe(9);
   });
 });

@@ -203,9 +203,11 @@ describe.each([
     moveTo(Date.parse('2026-11-04T20:00:00Z'));
     if (rollups) {
       const run = await app.get(RollupJob).run();
-      // Every day from the first page view (2026-10-26 in New York) to today, 2026-11-04; and
-      // the spans closed since: October and the week of 26 October.
-      expect(run).toEqual({ ran: true, days: 10, missingLeft: 0, spans: 2, spansLeft: false });
+      // Every day from the first page view (2026-10-26 in New York) to today, 2026-11-04; the
+      // spans closed since: October and the week of 26 October; and the runs of the periods a
+      // dashboard opens on, up to yesterday: the last 30 days (from the first day of data), 7
+      // days, this month (3 days), and the 7 days before the last 7 (their comparison).
+      expect(run).toEqual({ ran: true, days: 10, missingLeft: 0, spans: 6, spansLeft: false });
     }
     viewer = await signedInUser(app, { accountId: site.accountId, role: 'viewer' });
 

@@ -49,7 +49,7 @@ export interface RollupRun {
   days: number;
   /** Days of data still without rollups (the next run goes on). */
   missingLeft: number;
-  /** Spans (closed weeks and months) built. */
+  /** Spans (closed weeks and months, runs of days) built. */
   spans: number;
   /** Whether spans may be left to build (the next run goes on). */
   spansLeft: boolean;
@@ -58,9 +58,9 @@ export interface RollupRun {
 /**
  * Refreshes the stats rollups every `STATS_ROLLUP_INTERVAL_SECONDS` (0 turns rollups off): for
  * every site, the days that new rows touched, and days that have none yet (a new day, a new
- * deployment, a timezone change), a month of them per site and run; then the closed weeks and
- * months whose days have settled, a few per site and run (see `rollup-spans.ts`). A site whose day takes
- * long to recompute is refreshed less often (see `COST_FACTOR`). One replica at a time runs it
+ * deployment, a timezone change), a month of them per site and run; then the spans whose days
+ * have settled (closed weeks and months, the runs of days of the recent periods), a few per site
+ * and run (see `rollup-spans.ts`). A site whose day takes long to recompute is refreshed less often (see `COST_FACTOR`). One replica at a time runs it
  * (a session-level `pg_try_advisory_lock`); a failed run is logged and the next one retries.
  */
 @Injectable()

@@ -2,7 +2,14 @@ import type { DimensionFilter } from '../filters.js';
 import type { Interval } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
 import { FIRST_DATA_DAY_SQL } from './rollup-sql.js';
-import { piecesOf, type RangePieces, SPAN_KINDS, type SpanKind } from './rollup-spans.js';
+import {
+  familyOf,
+  piecesOf,
+  type RangePieces,
+  SPAN_FAMILIES,
+  type SpanFamily,
+  spanOfKey,
+} from './rollup-spans.js';
 import type { QueryScope, StatsQueryBuilder } from '../stats-query.js';
 
 /**
@@ -95,12 +102,12 @@ const COLUMNS =
   'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration, events';
 
 /**
- * How rollup rows are read: `spans`, the kinds of spans that may stand for their days (both by
- * default; a timeseries allows those of its buckets only, and none by day). Every row has a
+ * How rollup rows are read: `spans`, the families of spans that may stand for their days (all
+ * by default; a timeseries allows those of its buckets only, and none by day). Every row has a
  * `day` column: its day, or its span's first day.
  */
 export interface RollupReadOptions {
-  spans?: readonly SpanKind[];
+  spans?: readonly SpanFamily[];
 }
 
 /**
@@ -156,14 +163,14 @@ export function rollupValues(
   });
 }
 
-/** The spans (of `kinds`) and days a scope is read from, or undefined when no span serves it. */
+/** The spans (of `families`) and days a scope is read from, or undefined when no span serves it. */
 function spanPieces(
   scope: QueryScope,
-  kinds: readonly SpanKind[] = SPAN_KINDS,
+  families: readonly SpanFamily[] = SPAN_FAMILIES,
 ): RangePieces | undefined {
-  if (!scope.spans || scope.spans.size === 0 || kinds.length === 0) return undefined;
+  if (!scope.spans || scope.spans.size === 0 || families.length === 0) return undefined;
   const available = new Set(
-    [...scope.spans].filter((key) => kinds.some((kind) => key.startsWith(`${kind}:`))),
+    [...scope.spans].filter((key) => families.includes(familyOf(spanOfKey(key).kind))),
   );
   const pieces = piecesOf(scope.days!.first, scope.days!.last, available);
   return pieces.spans.length > 0 ? pieces : undefined;
@@ -179,9 +186,8 @@ function unionOf(
   if (pieces.days.length > 0) {
     parts.push(`${from.days} AND day = ANY(${query.param(pieces.days)}::date[])`);
   }
-  for (const kind of SPAN_KINDS) {
+  for (const kind of new Set(pieces.spans.map((span) => span.kind))) {
     const starts = pieces.spans.filter((span) => span.kind === kind).map((span) => span.start);
-    if (starts.length === 0) continue;
     parts.push(
       `${from.spans} AND kind = ${query.param(kind)} AND start = ANY(${query.param(starts)}::date[])`,
     );
@@ -196,7 +202,7 @@ function dayRange(query: StatsQueryBuilder, scope: QueryScope): string {
 }
 
 /** The spans that are whole buckets of a timeseries: a week span is a week bucket, and so on. */
-const BUCKET_SPANS: Record<Interval, readonly SpanKind[]> = {
+const BUCKET_SPANS: Record<Interval, readonly SpanFamily[]> = {
   minute: [],
   hour: [],
   day: [],

@@ -1,4 +1,4 @@
-import { piecesOf, spanEnd, spanKey, spanOf } from './rollup-spans.js';
+import { isRun, piecesOf, spanEnd, spanKey, spanOf } from './rollup-spans.js';
 
 describe('spans', () => {
   it('should put a day in its Monday-to-Sunday week and its month', () => {
@@ -40,5 +40,32 @@ describe('spans', () => {
     // Every day is read once.
     const covered = weeks.days.length + 7 * weeks.spans.length;
     expect(covered).toBe(36);
+  });
+
+  it('should read the longest span that starts on a day, runs of days included', () => {
+    expect(spanEnd({ kind: 'd29', start: '2026-11-04' })).toBe('2026-12-02');
+    expect(isRun('d29')).toBe(true);
+    expect(isRun('week')).toBe(false);
+    expect(isRun('d0')).toBe(false);
+    const available = new Set([
+      'd29:2026-11-04',
+      'd6:2026-11-27',
+      'd30:2026-10-05',
+      'week:2026-11-09',
+      'week:2026-11-16',
+      'month:2026-10-01',
+    ]);
+    // The last 30 days: yesterday's run and today.
+    const thirty = piecesOf('2026-11-04', '2026-12-03', available);
+    expect(thirty.spans.map(spanKey)).toEqual(['d29:2026-11-04']);
+    expect(thirty.days).toEqual(['2026-12-03']);
+    // The 30 days before: their run, whole.
+    const before = piecesOf('2026-10-05', '2026-11-03', available);
+    expect(before.spans.map(spanKey)).toEqual(['d30:2026-10-05']);
+    expect(before.days).toEqual([]);
+    // A run that ends after the range is not read; weeks and days serve instead.
+    const custom = piecesOf('2026-11-04', '2026-11-30', available);
+    expect(custom.spans.map(spanKey)).toEqual(['week:2026-11-09', 'week:2026-11-16']);
+    expect(custom.days).toHaveLength(27 - 14);
   });
 });

@@ -10,7 +10,9 @@ import { localDateTime, shiftDate } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
 import { mergedSketchOf, ROLLUP_SUMS, type RollupSums, visitorsOf } from './rollup-queries.js';
 import {
-  DELETE_SPANS_OF_DAY,
+  DELETE_SPAN_VALUES_SQL,
+  DELETE_SPANS_OF_DAY_SQL,
+  DELETE_STALE_RUNS_SQL,
   insertSpanSql,
   insertSpanValuesSql,
   type Span,
@@ -131,8 +133,11 @@ export class RollupsService {
       await client.query(DELETE_DAY[0], [site.id, day, ROLLUP_DIMENSIONS]);
       for (const sql of DELETE_DAY.slice(1)) await client.query(sql, [site.id, day]);
       // A span is the merge of its days as they are: the ones holding this day go with it.
-      const spans = [spanOf('week', day).start, spanOf('month', day).start];
-      for (const sql of DELETE_SPANS_OF_DAY) await client.query(sql, [site.id, ...spans]);
+      await deleteSpans(client, site, DELETE_SPANS_OF_DAY_SQL, [
+        day,
+        spanOf('week', day).start,
+        spanOf('month', day).start,
+      ]);
       await writeDay(client, { ...site, timezone: rows[0].timezone }, day, started);
       return true;
     });
@@ -162,16 +167,23 @@ export class RollupsService {
    * days are all rolled up and settled. Answers how many it built, at most `max`.
    */
   async buildSpans(site: RollupSite, max = 2 ** 31 - 1): Promise<number> {
+    const now = this.clock.now();
+    const today = localDateTime(now, site.timezone).date;
     // The last local date whose end is at least `settleMs` ago: its visits cannot change.
     const settled = shiftDate(
-      localDateTime(new Date(this.clock.now().getTime() - this.settleMs), site.timezone).date,
+      localDateTime(new Date(now.getTime() - this.settleMs), site.timezone).date,
       -1,
+    );
+    // Yesterday's runs go once today's can be built (or the site's timezone changed).
+    await this.inTransaction(site.id, (client) =>
+      deleteSpans(client, site, DELETE_STALE_RUNS_SQL, [today, settled]),
     );
     const spans = await this.query<Span>(SPANS_TO_BUILD_SQL, [
       site.id,
       settled,
       site.timezone,
       max,
+      today,
     ]);
     let built = 0;
     for (const span of spans) if (await this.buildSpan(site, span)) built++;
@@ -459,6 +471,22 @@ async function countDifferences(
     )
   ).rows;
   return row.n;
+}
+
+/**
+ * Runs `sql`, which deletes spans of the site (`$1`, then `params`) from `stats_spans` and
+ * answers their kind and start, and deletes their breakdown rows.
+ */
+async function deleteSpans(
+  client: pg.PoolClient,
+  site: RollupSite,
+  sql: string,
+  params: unknown[],
+): Promise<void> {
+  const { rows } = await client.query<Span>(sql, [site.id, ...params]);
+  for (const span of rows) {
+    await client.query(DELETE_SPAN_VALUES_SQL, [site.id, ROLLUP_DIMENSIONS, span.kind, span.start]);
+  }
 }
 
 /**
