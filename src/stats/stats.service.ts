@@ -640,6 +640,7 @@ export class StatsService {
               CASE WHEN $2 THEN (SELECT to_char(min(day), 'YYYY-MM-DD') FROM stats_days WHERE site_id = s.id) END AS day
          FROM sites s WHERE s.id = $1 AND s.deleted_at IS NULL`,
       [siteId, first],
+      'trackveil_stats_site',
     );
     if (!row) throw new StatsRequestError('The site does not exist.');
     if (!first) return { timezone: row.timezone, firstDate: '' };
@@ -721,20 +722,24 @@ export class StatsService {
       covered: boolean | null;
       comparisonCovered: boolean | null;
       spans: string[] | null;
-    }>(BOUNDS_SQL, [
-      range.from,
-      range.to,
-      comparison?.from ?? null,
-      comparison?.to ?? null,
-      timezone,
-      siteId,
-      range.firstDate,
-      range.lastDate,
-      comparison?.firstDate ?? null,
-      comparison?.lastDate ?? null,
-      localDateTime(now, timezone).date,
-      this.rollupsOn,
-    ]);
+    }>(
+      BOUNDS_SQL,
+      [
+        range.from,
+        range.to,
+        comparison?.from ?? null,
+        comparison?.to ?? null,
+        timezone,
+        siteId,
+        range.firstDate,
+        range.lastDate,
+        comparison?.firstDate ?? null,
+        comparison?.lastDate ?? null,
+        localDateTime(now, timezone).date,
+        this.rollupsOn,
+      ],
+      'trackveil_stats_bounds',
+    );
     return {
       range: { from: row.from, to: row.to },
       comparison: row.cfrom && row.cto ? { from: row.cfrom, to: row.cto } : null,
@@ -926,12 +931,16 @@ export class StatsService {
     const ascending = request.order === 'asc';
     const query = new StatsQueryBuilder(scope);
     const rank = byVisitors ? (ascending ? 'max(visitors)' : 'sum(visitors)') : RANK_SQL[sort];
+    const order = `"rankValue" ${ascending ? 'ASC' : 'DESC'}, value ASC NULLS FIRST`;
+    // The order of values (which breaks ties) is only needed among the candidates: sorting every
+    // value by text would cost more than the ranking itself on a breakdown of pages.
     const ranked = await this.read<RollupCounts & { value: string | null; valueRank: number }>(
-      `SELECT value, ${ROLLUP_COUNTS},
-              row_number() OVER (ORDER BY value ASC NULLS FIRST)::int AS "valueRank"
-         FROM (${rowsOf(query)}) v GROUP BY value
-        ORDER BY ${rank} ${ascending ? 'ASC' : 'DESC'}, value ASC NULLS FIRST
-        LIMIT ${query.param(Math.min(request.rows * BREAKDOWN_CANDIDATE_FACTOR + BREAKDOWN_CANDIDATES, 2 ** 31 - 1))}`,
+      `SELECT c.*, row_number() OVER (ORDER BY value ASC NULLS FIRST)::int AS "valueRank"
+         FROM (SELECT value, ${ROLLUP_COUNTS}, ${rank} AS "rankValue"
+                 FROM (${rowsOf(query)}) v GROUP BY value
+                ORDER BY ${order}
+                LIMIT ${query.param(Math.min(request.rows * BREAKDOWN_CANDIDATE_FACTOR + BREAKDOWN_CANDIDATES, 2 ** 31 - 1))}) c
+        ORDER BY ${order}`,
       query.params,
     );
     const total = dimension.level === 'event' ? (await this.rollupTotals(scope, null)).visitors : 0;
@@ -991,9 +1000,12 @@ export class StatsService {
     return rollupFilter(scope);
   }
 
-  /** One read-only query on a stats connection, bounded by STATS_QUERY_TIMEOUT_MS. */
-  private async read<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.slot(() => this.pool.query<T>(sql, params));
+  /**
+   * One read-only query on a stats connection, bounded by STATS_QUERY_TIMEOUT_MS; `name` makes
+   * it a prepared statement (see `StatsPool.query`), for SQL of fixed text only.
+   */
+  private async read<T>(sql: string, params: unknown[], name?: string): Promise<T[]> {
+    return this.slot(() => this.pool.query<T>(sql, params, name));
   }
 
   /** A read of raw rows, which can take seconds: it waits for a slot of `heavy` too. */
