@@ -12,6 +12,8 @@
  * BENCH_STATS_DATA_DIR (a persistent embedded PostgreSQL, kept and reused between runs),
  * BENCH_STATS_REBUILD (1; 0 skips the rollup rebuild when the data is reused and its rollups
  * were built by an earlier run: for measuring the queries again after a change to them),
+ * BENCH_STATS_FILTER_SETS (every one: `unfiltered,one filter,three filters`; a comma-separated
+ * choice measures only those),
  * BENCH_STATS_BROWSER (1: also load the web dashboard in Chromium and time its figures, chart and
  * panels, see `bench/dashboard-load.ts`; 0 skips it),
  * DATABASE_URL (your own PostgreSQL instead; the data is kept there too).
@@ -62,11 +64,17 @@ const TARGETS: Record<string, number> = {
   'three filters': 1500,
 };
 
-const FILTER_SETS: { name: string; filters: string[] }[] = [
+const ALL_FILTER_SETS: { name: string; filters: string[] }[] = [
   { name: 'unfiltered', filters: [] },
   { name: 'one filter', filters: ['source:is:Google'] },
   { name: 'three filters', filters: ['source:is:Google', 'device:is:mobile', 'page:is:/blog/*'] },
 ];
+/** BENCH_STATS_FILTER_SETS: which of them to measure, by name (`unfiltered,one filter`). */
+const FILTER_SETS = process.env.BENCH_STATS_FILTER_SETS
+  ? ALL_FILTER_SETS.filter((set) =>
+      process.env.BENCH_STATS_FILTER_SETS!.split(',').includes(set.name),
+    )
+  : ALL_FILTER_SETS;
 const PERIODS = ['30d', '12mo'];
 
 /** One request of a dashboard: a path under …/stats/ and its own parameters. */

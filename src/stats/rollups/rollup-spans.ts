@@ -157,13 +157,18 @@ export const SPANS_TO_BUILD_SQL = `
    ORDER BY kind LIKE 'd%' DESC, ends.start DESC, kind
    LIMIT $4`;
 
+/** The runs of a site (`$1`) that it should no longer have (`$2` today, `$3` settled). */
+const STALE_RUNS = `FROM stats_spans WHERE site_id = $1 AND kind LIKE 'd%'
+     AND (kind, start) NOT IN (SELECT kind, start FROM (${RUNS_SQL('$2', '$3')}) r)`;
+
+/** Whether a site (`$1`) has runs it should no longer have (`$2` today, `$3` settled). */
+export const HAS_STALE_RUNS_SQL = `SELECT EXISTS (SELECT 1 ${STALE_RUNS}) AS stale`;
+
 /**
  * Removes the runs of a site (`$1`) that it should no longer have (see `RUNS_SQL`: `$2` its
  * local date today, `$3` its last settled one), answering their `kind` and `start`.
  */
-export const DELETE_STALE_RUNS_SQL = `
-  DELETE FROM stats_spans WHERE site_id = $1 AND kind LIKE 'd%'
-     AND (kind, start) NOT IN (SELECT kind, start FROM (${RUNS_SQL('$2', '$3')}) r)
+export const DELETE_STALE_RUNS_SQL = `DELETE ${STALE_RUNS}
   RETURNING kind, to_char(start, 'YYYY-MM-DD') AS start`;
 
 /**

@@ -13,6 +13,7 @@ import {
   DELETE_SPAN_VALUES_SQL,
   DELETE_SPANS_OF_DAY_SQL,
   DELETE_STALE_RUNS_SQL,
+  HAS_STALE_RUNS_SQL,
   insertSpanSql,
   insertSpanValuesSql,
   type Span,
@@ -175,9 +176,16 @@ export class RollupsService {
       -1,
     );
     // Yesterday's runs go once today's can be built (or the site's timezone changed).
-    await this.inTransaction(site.id, (client) =>
-      deleteSpans(client, site, DELETE_STALE_RUNS_SQL, [today, settled]),
-    );
+    const [{ stale }] = await this.query<{ stale: boolean }>(HAS_STALE_RUNS_SQL, [
+      site.id,
+      today,
+      settled,
+    ]);
+    if (stale) {
+      await this.inTransaction(site.id, (client) =>
+        deleteSpans(client, site, DELETE_STALE_RUNS_SQL, [today, settled]),
+      );
+    }
     const spans = await this.query<Span>(SPANS_TO_BUILD_SQL, [
       site.id,
       settled,
