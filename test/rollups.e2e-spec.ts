@@ -410,13 +410,25 @@ describe('stats rollups', () => {
     ]);
     expect((await otherSummary(week)).pageviews).toBe(3);
     await job.run();
-    expect(await spans()).toHaveLength(8);
+    // The four again, and the live run of the last 7 days, today included, merged from the
+    // closed run of its first 6 days and today's rollup (the others' closed runs were gone).
+    expect(await spans()).toHaveLength(9);
+    expect(await spans()).toContain('d7:2026-12-10');
     expect((await otherSummary(week)).pageviews).toBe(3);
 
-    // The last 30 days read their run up to yesterday, and today's day: the same numbers as the
-    // raw rows, for the comparison and the breakdowns too.
+    // The last 30 days read their live run (their closed run up to yesterday merged with today):
+    // the same numbers as the raw rows, for the comparison and the breakdowns too.
     await view('2026-12-16T12:30:00Z', 'mo', '/pricing', other.id);
     await job.run();
+    expect((await spans()).filter((span) => span.startsWith('d'))).toEqual([
+      'd15:2026-12-01',
+      'd16:2026-12-01',
+      'd29:2026-11-17',
+      'd30:2026-11-17',
+      'd6:2026-12-10',
+      'd7:2026-12-03',
+      'd7:2026-12-10',
+    ]);
     const thirty = { period: '30d', compare: 'previous' };
     const summaryWithComparison = async () =>
       (
@@ -429,27 +441,44 @@ describe('stats rollups', () => {
     expect(await summaryWithComparison()).toEqual(
       await fromRawRows(summaryWithComparison, other.id),
     );
-    for (const dimension of ['page', 'source']) {
-      expect(await breakdown(dimension, { period: '30d' }, other.id)).toEqual(
-        await fromRawRows(() => breakdown(dimension, { period: '30d' }, other.id), other.id),
+    // One row per value: only the rows asked for are ranked, pages and ties as the raw rows.
+    for (const [dimension, query] of [
+      ['page', { period: '30d' }],
+      ['source', { period: '30d' }],
+      ['page', { period: '30d', limit: '1', page: '2' }],
+      ['page', { period: '30d', limit: '1', order: 'asc' }],
+    ] as const) {
+      expect(await breakdown(dimension, query, other.id)).toEqual(
+        await fromRawRows(() => breakdown(dimension, query, other.id), other.id),
       );
     }
     await dataSource.query(
       `UPDATE stats_spans SET pageviews = pageviews + 1000
-        WHERE site_id = $1 AND kind = 'd29' AND start = '2026-11-17'`,
+        WHERE site_id = $1 AND kind = 'd30' AND start = '2026-11-17'`,
       [other.id],
     );
     expect((await otherSummary({ period: '30d' })).pageviews).toBe(1009);
-    expect((await rollups.check(site)).mismatched).toEqual(['d29:2026-11-17']);
+    expect((await rollups.check(site)).mismatched).toEqual(['d30:2026-11-17']);
+    // Recomputing today merges the live runs again in the same transaction: never missing.
+    await rollups.recomputeDay(site, '2026-12-16');
+    expect(await spans()).toContain('d30:2026-11-17');
+    expect((await otherSummary({ period: '30d' })).pageviews).toBe(9);
     // A day later the runs move on: yesterday's go, today's are built.
+    // The closed run of this month so far up to yesterday stays (the live run of yesterday
+    // held those days); the live runs follow their closed runs a run of the job later.
     moveTo('2026-12-17T12:00:00Z');
+    await job.run();
     await job.run();
     expect((await spans()).filter((span) => span.startsWith('d'))).toEqual([
       'd16:2026-12-01',
+      'd17:2026-12-01',
       'd29:2026-11-18',
+      'd30:2026-11-18',
       'd6:2026-12-11',
       'd7:2026-12-04',
+      'd7:2026-12-11',
     ]);
+    expect(await rollups.check(site)).toMatchObject({ mismatched: [], missing: [] });
     expect((await otherSummary({ period: '30d' })).pageviews).toBe(9);
   });
 });

@@ -208,6 +208,9 @@ describe.each([
       // dashboard opens on, up to yesterday: the last 30 days (from the first day of data), 7
       // days, this month (3 days), and the 7 days before the last 7 (their comparison).
       expect(run).toEqual({ ran: true, days: 10, missingLeft: 0, spans: 6, spansLeft: false });
+      // The next run merges the live runs of those periods, today included, from their closed
+      // runs and today: the last 30 days, 7 days and this month then read one row per value.
+      expect(await app.get(RollupJob).run()).toMatchObject({ spans: 3, spansLeft: false });
     }
     viewer = await signedInUser(app, { accountId: site.accountId, role: 'viewer' });
 

@@ -28,6 +28,7 @@ import {
 } from './period.js';
 import {
   BOUNDS_SQL,
+  readsOnePiece,
   ROLLUP_COUNTS,
   ROLLUP_SKETCHES,
   ROLLUP_SUMS,
@@ -932,6 +933,13 @@ export class StatsService {
     const query = new StatsQueryBuilder(scope);
     const rank = byVisitors ? (ascending ? 'max(visitors)' : 'sum(visitors)') : RANK_SQL[sort];
     const order = `"rankValue" ${ascending ? 'ASC' : 'DESC'}, value ASC NULLS FIRST`;
+    // With one row per value (a day, or a span that covers the period: the last 30 days; not so
+    // for a dimension whose rows are per value and parent) every value's visitors are exact and
+    // so is the ranking: only the rows asked for are candidates.
+    const candidates =
+      readsOnePiece(scope) && !dimension.parent
+        ? request.rows + BREAKDOWN_BATCH_SPARE + 1
+        : Math.min(request.rows * BREAKDOWN_CANDIDATE_FACTOR + BREAKDOWN_CANDIDATES, 2 ** 31 - 1);
     // The order of values (which breaks ties) is only needed among the candidates: sorting every
     // value by text would cost more than the ranking itself on a breakdown of pages.
     const ranked = await this.read<RollupCounts & { value: string | null; valueRank: number }>(
@@ -939,7 +947,7 @@ export class StatsService {
          FROM (SELECT value, ${ROLLUP_COUNTS}, ${rank} AS "rankValue"
                  FROM (${rowsOf(query)}) v GROUP BY value
                 ORDER BY ${order}
-                LIMIT ${query.param(Math.min(request.rows * BREAKDOWN_CANDIDATE_FACTOR + BREAKDOWN_CANDIDATES, 2 ** 31 - 1))}) c
+                LIMIT ${query.param(candidates)}) c
         ORDER BY ${order}`,
       query.params,
     );

@@ -98,7 +98,7 @@ function* splitSketches(encoded: string): Generator<Uint8Array> {
 }
 
 /** The columns every rollup row is read with. */
-const COLUMNS =
+export const ROLLUP_COLUMNS =
   'visitors, visitors_sketch, pageviews, visits, bounces, visit_pageviews, duration, events';
 
 /**
@@ -130,10 +130,11 @@ export function rollupSource(
     );
   }
   const pieces = spanPieces(scope, options.spans);
-  if (!pieces) return `SELECT day, ${COLUMNS} FROM stats_days WHERE ${dayRange(query, scope)}`;
+  if (!pieces)
+    return `SELECT day, ${ROLLUP_COLUMNS} FROM stats_days WHERE ${dayRange(query, scope)}`;
   return unionOf(query, pieces, {
-    days: `SELECT day, ${COLUMNS} FROM stats_days WHERE site_id = ${query.site}`,
-    spans: `SELECT start AS day, ${COLUMNS} FROM stats_spans WHERE site_id = ${query.site}`,
+    days: `SELECT day, ${ROLLUP_COLUMNS} FROM stats_days WHERE site_id = ${query.site}`,
+    spans: `SELECT start AS day, ${ROLLUP_COLUMNS} FROM stats_spans WHERE site_id = ${query.site}`,
   });
 }
 
@@ -149,7 +150,7 @@ export function rollupValues(
   options: RollupReadOptions = {},
 ): string {
   const condition = `dimension = ${query.param(dimension)}${where ? ` AND (${where})` : ''}`;
-  const columns = `value, parent, ${COLUMNS}`;
+  const columns = `value, parent, ${ROLLUP_COLUMNS}`;
   const pieces = spanPieces(scope, options.spans);
   if (!pieces) {
     return `SELECT day, ${columns} FROM stats_day_values
@@ -161,6 +162,16 @@ export function rollupValues(
     spans: `SELECT start AS day, ${columns} FROM stats_span_values
       WHERE site_id = ${query.site} AND ${condition}`,
   });
+}
+
+/**
+ * Whether a scope's rollup rows hold one row per value (one day, or one span that covers it all):
+ * each value's visitors are then exact, with no sketches to merge.
+ */
+export function readsOnePiece(scope: QueryScope): boolean {
+  if (scope.days && scope.days.first === scope.days.last) return true;
+  const pieces = spanPieces(scope);
+  return pieces !== undefined && pieces.spans.length === 1 && pieces.days.length === 0;
 }
 
 /** The spans (of `families`) and days a scope is read from, or undefined when no span serves it. */

@@ -7,8 +7,10 @@
  *   of months or weeks reads about one row per month or week;
  * - runs (`d<N>`, the N days from `start`): the closed days of the periods a dashboard opens on
  *   (the last 7 and 30 days up to yesterday, the month so far, and the 7 and 30 days before them,
- *   their comparison), rebuilt each day as those periods move on (see `RUNS_SQL`): the last 30
- *   days read two rows per value, that run and today.
+ *   their comparison), rebuilt each day as those periods move on (see `RUNS_SQL`); and the live
+ *   runs of the last 30 and 7 days and the month so far, today included, merged from those runs
+ *   and today's rollup each time today is recomputed (see `LIVE_RUNS_SQL`): the last 30 days
+ *   read one row per value.
  * A span is only ever the merge of its days' current rollups: recomputing one of its days
  * deletes it in the same transaction, and the rollup job builds it again once its days have
  * settled.
@@ -125,10 +127,25 @@ const RUNS_SQL = (today: string, settled: string): string => `
    WHERE last <= ${settled}::date AND last - start >= 2`;
 
 /**
+ * The live runs a site should have, given `today` (an SQL expression of its local date): the last
+ * 30 and 7 days and the month so far, today included (`kind`, `start`, `last`), each merged from
+ * its closed run (`closed`: the same days up to yesterday, see `RUNS_SQL`) and today's rollup.
+ * Recomputing today replaces them in the same transaction, so the periods a dashboard opens on
+ * read one row per value.
+ */
+const LIVE_RUNS_SQL = (today: string): string => `
+  SELECT DISTINCT 'd' || (${today}::date - start + 1) AS kind, start, ${today}::date AS last,
+         'd' || (${today}::date - start) AS closed
+    FROM (VALUES (${today}::date - 29), (${today}::date - 6),
+                 (date_trunc('month', ${today}::date)::date)) AS r(start)
+   WHERE ${today}::date - start >= 3`;
+
+/**
  * The spans of a site (`$1`, timezone `$3`) that can be built: closed by `$2` (the last settled
  * local date), every day of theirs from the site's first data on rolled up, and not built yet:
  * its closed weeks and months, and its runs for `$5` (its local date today, see `RUNS_SQL`);
- * runs first, then the newest first, at most `$4`.
+ * then its live runs whose closed run is built (see `LIVE_RUNS_SQL`). Runs first, then the
+ * newest first, at most `$4`.
  */
 export const SPANS_TO_BUILD_SQL = `
   WITH first AS (SELECT ${FIRST_DATA_DAY_SQL('$1', '$3')} AS day),
@@ -147,29 +164,45 @@ export const SPANS_TO_BUILD_SQL = `
            (SELECT count(*) FROM days, first f
              WHERE days.day >= greatest(r.start, f.day) AND days.day <= r.last),
            last
-      FROM (${RUNS_SQL('$5', '$2')}) r)
-  SELECT kind, to_char(start, 'YYYY-MM-DD') AS start FROM ends, first
-   WHERE last <= $2::date AND n > 0 AND n = last - greatest(start, first.day) + 1
-     -- A run stands for at least 3 days of data, or it saves nothing worth a row.
-     AND (kind NOT LIKE 'd%' OR n >= 3)
-     AND NOT EXISTS (SELECT 1 FROM stats_spans x
-                      WHERE x.site_id = $1 AND x.kind = ends.kind AND x.start = ends.start)
-   ORDER BY kind LIKE 'd%' DESC, ends.start DESC, kind
+      FROM (${RUNS_SQL('$5', '$2')}) r),
+  buildable AS (
+    SELECT kind, start, 1 AS pass FROM ends, first
+     WHERE last <= $2::date AND n > 0 AND n = last - greatest(start, first.day) + 1
+       -- A run stands for at least 3 days of data, or it saves nothing worth a row.
+       AND (kind NOT LIKE 'd%' OR n >= 3)
+    UNION ALL
+    SELECT kind, start, 2 FROM (${LIVE_RUNS_SQL('$5')}) l
+     WHERE EXISTS (SELECT 1 FROM stats_spans c
+                    WHERE c.site_id = $1 AND c.kind = l.closed AND c.start = l.start)
+       AND EXISTS (SELECT 1 FROM stats_days d WHERE d.site_id = $1 AND d.day = $5::date))
+  SELECT kind, to_char(start, 'YYYY-MM-DD') AS start FROM buildable b
+   WHERE NOT EXISTS (SELECT 1 FROM stats_spans x
+                      WHERE x.site_id = $1 AND x.kind = b.kind AND x.start = b.start)
+   ORDER BY pass, kind LIKE 'd%' DESC, b.start DESC, kind
    LIMIT $4`;
 
 /** The runs of a site (`$1`) that it should no longer have (`$2` today, `$3` settled). */
 const STALE_RUNS = `FROM stats_spans WHERE site_id = $1 AND kind LIKE 'd%'
-     AND (kind, start) NOT IN (SELECT kind, start FROM (${RUNS_SQL('$2', '$3')}) r)`;
+     AND (kind, start) NOT IN (SELECT kind, start FROM (${RUNS_SQL('$2', '$3')}) r
+                               UNION ALL SELECT kind, start FROM (${LIVE_RUNS_SQL('$2')}) l)`;
 
 /** Whether a site (`$1`) has runs it should no longer have (`$2` today, `$3` settled). */
 export const HAS_STALE_RUNS_SQL = `SELECT EXISTS (SELECT 1 ${STALE_RUNS}) AS stale`;
 
 /**
- * Removes the runs of a site (`$1`) that it should no longer have (see `RUNS_SQL`: `$2` its
- * local date today, `$3` its last settled one), answering their `kind` and `start`.
+ * Removes the runs of a site (`$1`) that it should no longer have (see `RUNS_SQL` and
+ * `LIVE_RUNS_SQL`: `$2` its local date today, `$3` its last settled one), answering their `kind`
+ * and `start`.
  */
 export const DELETE_STALE_RUNS_SQL = `DELETE ${STALE_RUNS}
   RETURNING kind, to_char(start, 'YYYY-MM-DD') AS start`;
+
+/** The closed run a live run is merged from: the same days but its last (see `LIVE_RUNS_SQL`). */
+export function closedRunOf(span: Span): Span | undefined {
+  if (!isRun(span.kind)) return undefined;
+  const days = Number(span.kind.slice(1));
+  return days > 1 ? { kind: `d${days - 1}`, start: span.start } : undefined;
+}
 
 /**
  * Removes the spans of a site (`$1`) that hold a day (`$2`, `$3` its week's start, `$4` its

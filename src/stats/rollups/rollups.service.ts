@@ -8,10 +8,17 @@ import { poolOf } from '../../database/bounded-query.js';
 import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
 import { localDateTime, shiftDate } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
-import { mergedSketchOf, ROLLUP_SUMS, type RollupSums, visitorsOf } from './rollup-queries.js';
+import {
+  mergedSketchOf,
+  ROLLUP_COLUMNS,
+  ROLLUP_SUMS,
+  type RollupSums,
+  visitorsOf,
+} from './rollup-queries.js';
 import {
   DELETE_SPAN_VALUES_SQL,
   DELETE_SPANS_OF_DAY_SQL,
+  closedRunOf,
   DELETE_STALE_RUNS_SQL,
   HAS_STALE_RUNS_SQL,
   insertSpanSql,
@@ -134,12 +141,19 @@ export class RollupsService {
       await client.query(DELETE_DAY[0], [site.id, day, ROLLUP_DIMENSIONS]);
       for (const sql of DELETE_DAY.slice(1)) await client.query(sql, [site.id, day]);
       // A span is the merge of its days as they are: the ones holding this day go with it.
-      await deleteSpans(client, site, DELETE_SPANS_OF_DAY_SQL, [
+      const deleted = await deleteSpans(client, site, DELETE_SPANS_OF_DAY_SQL, [
         day,
         spanOf('week', day).start,
         spanOf('month', day).start,
       ]);
-      await writeDay(client, { ...site, timezone: rows[0].timezone }, day, started);
+      const current = { ...site, timezone: rows[0].timezone };
+      await writeDay(client, current, day, started);
+      // The live runs that end on it (today) are merged again at once from their closed runs:
+      // the periods that read them never fall back to reading their days meanwhile.
+      for (const span of deleted) {
+        const closed = await liveRunSource(client, current, span, day);
+        if (closed) await writeSpan(client, current, span, '', closed);
+      }
       return true;
     });
   }
@@ -212,7 +226,8 @@ export class RollupsService {
         [...key, site.timezone],
       );
       if (!rows[0] || rows[0].built) return false;
-      await writeSpan(client, site, span);
+      const today = localDateTime(this.clock.now(), site.timezone).date;
+      await writeSpan(client, site, span, '', await liveRunSource(client, site, span, today));
       return true;
     });
   }
@@ -490,31 +505,73 @@ async function deleteSpans(
   site: RollupSite,
   sql: string,
   params: unknown[],
-): Promise<void> {
+): Promise<Span[]> {
   const { rows } = await client.query<Span>(sql, [site.id, ...params]);
   for (const span of rows) {
     await client.query(DELETE_SPAN_VALUES_SQL, [site.id, ROLLUP_DIMENSIONS, span.kind, span.start]);
   }
+  return rows;
 }
 
 /**
- * Writes a span's rollups, merged from its days' rollups, into the span tables (or those named
- * with `prefix`, for `check`); its rows there must be gone already.
+ * The closed run a live run is merged from (see `LIVE_RUNS_SQL`), when `span` is one (a run that
+ * ends on `today`) and that run is built; else undefined: the span is merged from its days.
+ */
+async function liveRunSource(
+  client: pg.PoolClient,
+  site: RollupSite,
+  span: Span,
+  today: string,
+): Promise<Span | undefined> {
+  const closed = closedRunOf(span);
+  if (!closed || spanEnd(span) !== today) return undefined;
+  const { rows } = await client.query(
+    `SELECT 1 FROM stats_spans WHERE site_id = $1 AND kind = $2 AND start = $3::date`,
+    [site.id, closed.kind, closed.start],
+  );
+  return rows.length > 0 ? closed : undefined;
+}
+
+/**
+ * Writes a span's rollups into the span tables (or those named with `prefix`, for `check`), its
+ * rows there gone already: merged from its days' rollups, or with `closed` (a live run, see
+ * `LIVE_RUNS_SQL`), from that run's rollups and its last day's, which give the same.
  */
 async function writeSpan(
   client: pg.PoolClient,
   site: RollupSite,
   span: Span,
   prefix = '',
+  closed?: Span,
 ): Promise<void> {
   const days = [site.id, span.start, spanEnd(span)];
   const key = [site.id, span.kind, span.start];
+  // `$1` the site, `$2` and `$3` the span's first and last days, `$4` the closed run's kind.
+  const source = closed
+    ? {
+        totals: `SELECT ${ROLLUP_COLUMNS} FROM stats_spans
+                  WHERE site_id = $1 AND kind = $4 AND start = $2::date
+                 UNION ALL
+                 SELECT ${ROLLUP_COLUMNS} FROM stats_days WHERE site_id = $1 AND day = $3::date`,
+        values: `SELECT value, parent, ${ROLLUP_COLUMNS} FROM stats_span_values
+                  WHERE site_id = $1 AND dimension = $5 AND kind = $4 AND start = $2::date
+                 UNION ALL
+                 SELECT value, parent, ${ROLLUP_COLUMNS} FROM stats_day_values
+                  WHERE site_id = $1 AND dimension = $5 AND day = $3::date`,
+        params: [...days, closed.kind],
+      }
+    : {
+        totals: `SELECT ${ROLLUP_COLUMNS} FROM stats_days
+                  WHERE site_id = $1 AND day >= $2::date AND day <= $3::date`,
+        values: `SELECT value, parent, ${ROLLUP_COLUMNS} FROM stats_day_values
+                  WHERE site_id = $1 AND dimension = $4 AND day >= $2::date AND day <= $3::date`,
+        params: days,
+      };
   const {
     rows: [totals],
   } = await client.query<RollupSums>(
-    `SELECT ${ROLLUP_SUMS} FROM stats_days
-      WHERE site_id = $1 AND day >= $2::date AND day <= $3::date`,
-    days,
+    `SELECT ${ROLLUP_SUMS} FROM (${source.totals}) r`,
+    source.params,
   );
   await client.query(insertSpanSql(`${prefix}stats_spans`), [
     ...key,
@@ -530,12 +587,10 @@ async function writeSpan(
   for (const dimension of ROLLUP_DIMENSIONS) {
     const { rows: values } = await client.query<
       RollupSums & { value: string | null; parent: string | null }
-    >(
-      `SELECT value, parent, ${ROLLUP_SUMS} FROM stats_day_values
-        WHERE site_id = $1 AND dimension = $4 AND day >= $2::date AND day <= $3::date
-        GROUP BY value, parent`,
-      [...days, dimension],
-    );
+    >(`SELECT value, parent, ${ROLLUP_SUMS} FROM (${source.values}) r GROUP BY value, parent`, [
+      ...source.params,
+      dimension,
+    ]);
     for (let i = 0; i < values.length; i += SPAN_VALUES_PER_INSERT) {
       const chunk = values.slice(i, i + SPAN_VALUES_PER_INSERT);
       await client.query(insertSpanValuesSql(`${prefix}stats_span_values`), [
