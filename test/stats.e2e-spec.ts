@@ -206,8 +206,9 @@ describe.each([
       // Every day from the first page view (2026-10-26 in New York) to today, 2026-11-04; the
       // spans closed since: October and the week of 26 October; and the runs of the periods a
       // dashboard opens on, up to yesterday: the last 30 days (from the first day of data), 7
-      // days, this month (3 days), and the 7 days before the last 7 (their comparison).
-      expect(run).toEqual({ ran: true, days: 10, missingLeft: 0, spans: 6, spansLeft: false });
+      // days, this month (3 days), the 7 days before the last 7 (their comparison), and the 5
+      // and 11 whole months before this one (October, from its first day of data).
+      expect(run).toEqual({ ran: true, days: 10, missingLeft: 0, spans: 8, spansLeft: true });
       // The next run merges the live runs of those periods, today included, from their closed
       // runs and today: the last 30 days, 7 days and this month then read one row per value.
       expect(await app.get(RollupJob).run()).toMatchObject({ spans: 3, spansLeft: false });

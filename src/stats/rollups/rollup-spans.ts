@@ -7,10 +7,10 @@
  *   of months or weeks reads about one row per month or week;
  * - runs (`d<N>`, the N days from `start`): the closed days of the periods a dashboard opens on
  *   (the last 7 and 30 days up to yesterday, the month so far, and the 7 and 30 days before them,
- *   their comparison), rebuilt each day as those periods move on (see `RUNS_SQL`); and the live
- *   runs of the last 30 and 7 days and the month so far, today included, merged from those runs
- *   and today's rollup each time today is recomputed (see `LIVE_RUNS_SQL`): the last 30 days
- *   read one row per value.
+ *   their comparison), and the 11 and 5 whole months before this one, rebuilt as those periods
+ *   move on (see `RUNS_SQL`); and the live runs of the last 30 and 7 days and the month so far,
+ *   today included, merged from those runs and today's rollup each time today is recomputed (see
+ *   `LIVE_RUNS_SQL`): the last 30 days read one row per value, 12 months two.
  * A span is only ever the merge of its days' current rollups: recomputing one of its days
  * deletes it in the same transaction, and the rollup job builds it again once its days have
  * settled.
@@ -115,14 +115,19 @@ export function piecesOf(first: string, last: string, available: ReadonlySet<str
 /**
  * The runs a site should have (`kind`, `start`, `last`), given `today` and `settled`, SQL
  * expressions of its local date and of its last settled one: the closed days of the last 30 and
- * 7 days and of the month so far, and the 30 and 7 days before those (their comparison periods),
+ * 7 days and of the month so far, the 30 and 7 days before those (their comparison periods), and
+ * the 11 and 5 whole months before this one (12 and 6 months are those and this month so far),
  * each of at least 3 days and settled (and built only where it holds 3 days of data).
  */
 const RUNS_SQL = (today: string, settled: string): string => `
   SELECT DISTINCT 'd' || (last - start + 1) AS kind, start, last
     FROM (VALUES (${today}::date - 29, ${settled}::date), (${today}::date - 6, ${settled}::date),
                  (date_trunc('month', ${today}::date)::date, ${settled}::date),
-                 (${today}::date - 59, ${today}::date - 30), (${today}::date - 13, ${today}::date - 7)
+                 (${today}::date - 59, ${today}::date - 30), (${today}::date - 13, ${today}::date - 7),
+                 ((date_trunc('month', ${today}::date) - interval '11 months')::date,
+                  date_trunc('month', ${today}::date)::date - 1),
+                 ((date_trunc('month', ${today}::date) - interval '5 months')::date,
+                  date_trunc('month', ${today}::date)::date - 1)
          ) AS r(start, last)
    WHERE last <= ${settled}::date AND last - start >= 2`;
 
