@@ -11,7 +11,9 @@ import { withPoolTransaction } from '../database/pool-transaction.js';
  * at most STATS_MAX_CONCURRENT_QUERIES of them, so that dashboards never take the connections
  * ingestion needs, each opened read-only (`default_transaction_read_only`) and bounded by
  * STATS_QUERY_TIMEOUT_MS per statement instead of ingestion's timeouts. A read is then one
- * round trip: no transaction to open, no setting to change, no commit.
+ * round trip: no transaction to open, no setting to change, no commit. Parallel workers cost
+ * more to start here (`parallel_setup_cost` 50 times PostgreSQL's default): a scan of raw rows
+ * still gets them, a read of rollup rows (milliseconds, many at once for one dashboard) does not.
  */
 @Injectable()
 export class StatsPool implements OnApplicationShutdown {
@@ -65,7 +67,7 @@ export class StatsPool implements OnApplicationShutdown {
       application_name: 'trackveil-stats',
       statement_timeout: this.timeoutMs,
       idle_in_transaction_session_timeout: Math.max(this.timeoutMs, 60_000),
-      options: '-c default_transaction_read_only=on',
+      options: '-c default_transaction_read_only=on -c parallel_setup_cost=50000',
     });
     // An idle connection the server ends (a restart) is dropped; the next query opens another.
     pool.on('error', (error) =>

@@ -7,6 +7,7 @@ import {
   piecesOf,
   type RangePieces,
   SPAN_FAMILIES,
+  spanEnd,
   type SpanFamily,
   spanOfKey,
 } from './rollup-spans.js';
@@ -187,7 +188,12 @@ function spanPieces(
   return pieces.spans.length > 0 ? pieces : undefined;
 }
 
-/** `days` rows of the pieces' days, and `spans` rows of their spans of each kind, united. */
+/**
+ * `days` rows of the pieces' days, and `spans` rows of their spans of each kind, united; and the
+ * days of any of those spans that is gone by the time the statement runs (deleted with a day of
+ * it that was recomputed since the spans were listed): one statement, one snapshot, so each
+ * span is read either whole or as its days, never missed.
+ */
 function unionOf(
   query: StatsQueryBuilder,
   pieces: RangePieces,
@@ -202,6 +208,12 @@ function unionOf(
     parts.push(
       `${from.spans} AND kind = ${query.param(kind)} AND start = ANY(${query.param(starts)}::date[])`,
     );
+  }
+  for (const span of pieces.spans) {
+    const start = query.param(span.start);
+    parts.push(`${from.days} AND day >= ${start}::date AND day <= ${query.param(spanEnd(span))}::date
+      AND NOT EXISTS (SELECT 1 FROM stats_spans x WHERE x.site_id = ${query.site}
+                        AND x.kind = ${query.param(span.kind)} AND x.start = ${start}::date)`);
   }
   return parts.join(' UNION ALL ');
 }
