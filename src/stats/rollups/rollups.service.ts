@@ -178,8 +178,10 @@ export class RollupsService {
   }
 
   /**
-   * Builds the spans (weeks, months) of a site that are missing and can be built: those whose
-   * days are all rolled up and settled. Answers how many it built, at most `max`.
+   * Builds the spans of a site that are missing and can be built (see `SPANS_TO_BUILD_SQL`):
+   * weeks, months and runs whose days are all rolled up and settled, and live runs whose closed
+   * run is built; first deletes the runs whose periods have moved on. Answers how many it built,
+   * at most `max`.
    */
   async buildSpans(site: RollupSite, max = 2 ** 31 - 1): Promise<number> {
     const now = this.clock.now();
