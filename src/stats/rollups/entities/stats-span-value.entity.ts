@@ -11,8 +11,8 @@ import { Site } from '../../../sites/entities/site.entity.js';
 import { RollupMetrics } from './rollup-metrics.js';
 
 /**
- * One breakdown row of a closed week or month (see `rollup-spans.ts`): its days'
- * `StatsDayValue` rows of one dimension, value and parent merged.
+ * One breakdown row of a span (a week, a month or a run of days, see `rollup-spans.ts`): its
+ * days' `StatsDayValue` rows of one dimension, value and parent merged.
  */
 @Entity('stats_span_values')
 @Index('IDX_stats_span_values_site_id_dimension_kind_start', [

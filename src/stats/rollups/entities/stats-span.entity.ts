@@ -3,7 +3,7 @@ import { Site } from '../../../sites/entities/site.entity.js';
 import { RollupMetrics } from './rollup-metrics.js';
 
 /**
- * The totals of a closed week or month of a site (see `rollup-spans.ts`): its days' `StatsDay`
+ * The totals of a span of a site, a run of its days (see `rollup-spans.ts`): its days' `StatsDay`
  * rows merged, the visitors estimated from their merged sketches.
  */
 @Entity('stats_spans')
@@ -15,7 +15,7 @@ export class StatsSpan {
   @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'FK_stats_spans_site_id' })
   site?: Relation<Site>;
 
-  /** `week` (Monday to Sunday) or `month`. */
+  /** `week` (Monday to Sunday), `month`, or `d<N>`: a run of N days from `start`. */
   @PrimaryColumn({ type: 'varchar', length: 8, primaryKeyConstraintName: 'PK_stats_spans' })
   kind!: string;
 
