@@ -71,6 +71,7 @@ const APP_TABLES = [
   'sessions',
   'shared_links',
   'sites',
+  'stats_day_columns',
   'stats_day_values',
   'stats_days',
   'stats_hours',

@@ -116,6 +116,9 @@ export class Environment {
   @IntegerVariable(0, 3600, 'seconds')
   STATS_ROLLUP_INTERVAL_SECONDS = 60;
 
+  @IntegerVariable(0, 65536, 'MiB')
+  STATS_COLUMNS_CACHE_MB = 256;
+
   @IsOptional()
   @IsString()
   EMBEDDED_POSTGRES_DIR = './data/postgres';

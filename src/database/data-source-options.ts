@@ -11,6 +11,7 @@ import { Session } from '../sessions/entities/session.entity.js';
 import { Goal } from '../goals/entities/goal.entity.js';
 import { Site } from '../sites/entities/site.entity.js';
 import { StatsDay } from '../stats/rollups/entities/stats-day.entity.js';
+import { StatsDayColumns } from '../stats/rollups/entities/stats-day-columns.entity.js';
 import { StatsDayValue } from '../stats/rollups/entities/stats-day-value.entity.js';
 import { StatsSpanValue } from '../stats/rollups/entities/stats-span-value.entity.js';
 import { StatsSpan } from '../stats/rollups/entities/stats-span.entity.js';
@@ -41,6 +42,7 @@ import { FilteredTraffic1765454400000 } from '../../migrations/1765454400000-Fil
 import { SiteRetention1765627200000 } from '../../migrations/1765627200000-SiteRetention.js';
 import { StatsRollups1765713600000 } from '../../migrations/1765713600000-StatsRollups.js';
 import { StatsSpans1765886400000 } from '../../migrations/1765886400000-StatsSpans.js';
+import { StatsDayColumns1765972800000 } from '../../migrations/1765972800000-StatsDayColumns.js';
 import { SharedLinks1765800000000 } from '../../migrations/1765800000000-SharedLinks.js';
 import { SharedLink } from '../shared-links/entities/shared-link.entity.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -67,6 +69,7 @@ export const ENTITIES = [
   StatsDayValue,
   StatsSpan,
   StatsSpanValue,
+  StatsDayColumns,
   SharedLink,
 ];
 
@@ -93,6 +96,7 @@ export const MIGRATIONS = [
   StatsRollups1765713600000,
   SharedLinks1765800000000,
   StatsSpans1765886400000,
+  StatsDayColumns1765972800000,
 ];
 
 export interface DatabaseConnectionSettings {

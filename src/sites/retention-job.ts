@@ -78,6 +78,16 @@ const deleteOlder = (table: 'page_views' | 'events') => `
   SELECT count(*)::int AS deleted FROM gone`;
 
 /**
+ * The stats' day columns (per-visit facts, see `src/stats/columns/`) of the days that start
+ * before the cutoff, in the site's timezone: they go with the raw rows they were made of. The
+ * rollups (aggregates) stay.
+ */
+const DELETE_DAY_COLUMNS = `
+    DELETE FROM stats_day_columns c USING sites s
+     WHERE c.site_id = $1 AND s.id = c.site_id
+       AND (c.day::timestamp AT TIME ZONE s.timezone) < $2`;
+
+/**
  * Visits that started before the cutoff, with whatever page views and events they still have (a
  * visit spanning the cutoff goes whole, through the `session_id` cascades, so no visit is left
  * without its entry page). The visitors' `total_visits` and `total_page_views` lose what the
@@ -293,6 +303,8 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
       await sleep(PAUSE_BETWEEN_BATCHES_MS);
       return row;
     };
+    // A few rows (days) at most, outside the batch budget.
+    await runner.query(DELETE_DAY_COLUMNS, [site.id, site.cutoff]);
     for (const table of ['page_views', 'events'] as const) {
       for (;;) {
         const result = await batch<{ deleted: number }>(deleteOlder(table));

@@ -19,6 +19,7 @@ import { databaseErrorCode } from '../database/database-errors.js';
  * `visitors.last_session_id` to null through `IDX_visitors_last_session_id`.
  */
 export const TRAFFIC_TABLES = [
+  'stats_day_columns',
   'stats_day_values',
   'stats_hours',
   'stats_days',

@@ -13,5 +13,5 @@ export const STATS_DEFINITIONS = [
   '**Breakdown rows**: for a visit dimension, the visitors and page views of the page views whose visit has the value, and the visits that started with it; for page and hostname, the visitors, visits (counted once per local day they viewed it) and page views of that page; for event and prop.<key>, the visitors who sent it, the events, and the conversion rate (those visitors ÷ every visitor of the period under the non-event filters).',
   '**Filters**: a visit filter keeps matching visits with their page views and events; a page filter keeps matching page views and the visits that have one; an event or goal filter keeps the visits with a matching event or conversion.',
   '**Custom events** count only in the event breakdowns and goals; bots, prefetches, referrer spam and refused events are not counted (see filtered-traffic).',
-  "**Freshness**: unfiltered and single-visit-filter figures come from daily rollups refreshed every STATS_ROLLUP_INTERVAL_SECONDS (default 60), so today's lag by up to that long; realtime does not lag.",
+  "**Freshness**: figures without filters or under visit and page filters come from daily rollups and day columns refreshed every STATS_ROLLUP_INTERVAL_SECONDS (default 60), so today's lag by up to that long; realtime does not lag.",
 ].join('\n\n');

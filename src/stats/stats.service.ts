@@ -25,6 +25,7 @@ import {
   type PeriodName,
   type ResolvedPeriod,
   resolvePeriod,
+  shiftDate,
 } from './period.js';
 import {
   BOUNDS_SQL,
@@ -40,6 +41,7 @@ import {
   rollupValues,
   visitorsOf,
 } from './rollups/rollup-queries.js';
+import { bucketOf, ColumnsReader, columnsAnswer } from './columns/columns-reader.js';
 import { StatsPool } from './stats-pool.js';
 import { type GoalDefinition, type QueryScope, StatsQueryBuilder } from './stats-query.js';
 
@@ -235,6 +237,8 @@ interface Prepared {
 export class StatsService {
   /** Whether to read rollups where they answer (`STATS_ROLLUP_INTERVAL_SECONDS` > 0). */
   private readonly rollupsOn: boolean;
+  /** The day columns, for breakdowns that no rollup answers. */
+  private readonly columns: ColumnsReader;
   /**
    * Bounds the connections the stats hold (their own, and the main pool's for goal lookups),
    * whatever the number of dashboards open; a request waits for a slot up to the query timeout.
@@ -254,6 +258,10 @@ export class StatsService {
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
     this.rollupsOn = config.rollupIntervalMs > 0;
+    this.columns = new ColumnsReader(
+      (sql, params) => this.read(sql, params),
+      config.columnsCacheBytes,
+    );
     this.connections = new Semaphore(config.maxConcurrentQueries, 1000, config.queryTimeoutMs);
     this.heavy = new Semaphore(
       Math.max(1, config.maxConcurrentQueries - 1),
@@ -310,10 +318,10 @@ export class StatsService {
     const sort = this.sortOf(dimension, request.sort);
     const scope = this.scope(siteId, prepared);
     const offset = (request.page - 1) * request.limit;
-    let rows = await this.rollupBreakdown(scope, dimension, sort, {
-      ...request,
-      rows: offset + request.limit + 1,
-    });
+    const wanted = { ...request, rows: offset + request.limit + 1 };
+    let rows =
+      (await this.rollupBreakdown(scope, dimension, sort, wanted)) ??
+      (await this.columnsBreakdown(scope, dimension, sort, wanted));
     if (rows) {
       rows = rows.slice(offset, offset + request.limit + 1);
     } else {
@@ -776,6 +784,8 @@ export class StatsService {
   private async totals(scope: QueryScope): Promise<Totals> {
     const filter = this.rollupFilterOf(scope);
     if (filter !== undefined) return this.rollupTotals(scope, filter);
+    const fromColumns = this.columnsAnswer(scope) ? await this.columns.totals(scope) : undefined;
+    if (fromColumns) return fromColumns;
     const query = new StatsQueryBuilder(scope);
     const sql = `WITH hits AS (${query.hits('p.visitor_id')}),
         visits AS (${query.visits('s.page_view_count, s.started_at, s.last_activity_at')})
@@ -807,6 +817,15 @@ export class StatsService {
         query.params,
       );
       return rows.map((row) => ({ date: row.date, ...toMetrics(fromRollup(row)) }));
+    }
+    if (interval !== 'hour' && interval !== 'minute' && this.columnsAnswer(scope)) {
+      const buckets = await this.columns.series(scope, interval);
+      if (buckets) {
+        return localBuckets(scope.days!, interval).map((date) => ({
+          date,
+          ...toMetrics(buckets.get(date) ?? NO_TOTALS),
+        }));
+      }
     }
     const query = new StatsQueryBuilder(scope);
     const format =
@@ -979,6 +998,49 @@ export class StatsService {
     return done.map((ranked) => ranked.row);
   }
 
+  /**
+   * The first `rows` rows of a breakdown from the day columns (see `ColumnsReader`), sorted as
+   * the raw query sorts them, or undefined when they cannot answer: a filter on something else
+   * than a visit dimension, a breakdown by a custom event's, a day without columns.
+   */
+  private async columnsBreakdown(
+    scope: QueryScope,
+    dimension: Dimension,
+    sort: BreakdownSort,
+    request: Pick<BreakdownRequest, 'order' | 'search'> & { rows: number },
+  ): Promise<BreakdownRow[] | undefined> {
+    if (!this.columnsAnswer(scope, dimension)) return undefined;
+    const values = await this.columns.breakdown(scope, dimension, request.search);
+    if (!values) return undefined;
+    const rows = values.map((totals) => {
+      const metrics = toMetrics(totals);
+      return toRow(dimension, {
+        value: totals.value,
+        visitors: totals.visitors,
+        visits: totals.visits,
+        pageviews: totals.pageviews,
+        bounceRate: metrics.bounceRate,
+        visitDuration: metrics.visitDuration,
+      });
+    });
+    const direction = request.order === 'asc' ? 1 : -1;
+    const byMetric = (a: BreakdownRow, b: BreakdownRow): number =>
+      direction * ((a[sort] ?? 0) - (b[sort] ?? 0));
+    rows.sort(byMetric);
+    // Ties are broken by value as PostgreSQL orders text: only among the rows that can be asked
+    // for (those up to the last one's metric).
+    const last = rows[Math.min(request.rows, rows.length) - 1];
+    const candidates = last ? rows.filter((row) => byMetric(row, last) <= 0) : [];
+    const [{ order }] = await this.read<{ order: number[] }>(
+      `SELECT ARRAY(SELECT ord::int FROM unnest($1::text[]) WITH ORDINALITY AS u(value, ord)
+                     ORDER BY value ASC NULLS FIRST) AS order`,
+      [candidates.map((row) => row.value)],
+    );
+    const rank = new Map(order.map((ordinal, position) => [candidates[ordinal - 1], position]));
+    candidates.sort((a, b) => byMetric(a, b) || rank.get(a)! - rank.get(b)!);
+    return candidates.slice(0, request.rows);
+  }
+
   /** The visitor sketches of some values of a breakdown (see `ROLLUP_SKETCHES`), by value. */
   private async sketchesOf(
     scope: QueryScope,
@@ -997,6 +1059,19 @@ export class StatsService {
       query.params,
     );
     return new Map(rows.map((row) => [row.value, row.sketches]));
+  }
+
+  /**
+   * Whether the day columns may answer `scope` (rollups on, every day of it rolled up, filters on
+   * visit and page dimensions only), for a breakdown by `dimension` when given.
+   */
+  private columnsAnswer(scope: QueryScope, dimension?: Dimension): boolean {
+    return (
+      this.rollupsOn &&
+      scope.covered === true &&
+      scope.days !== undefined &&
+      columnsAnswer(scope.filters, dimension)
+    );
   }
 
   /**
@@ -1101,6 +1176,28 @@ const VISIT_AGGREGATES = `SELECT count(*)::int AS visits,
 /** `text` with LIKE's special characters escaped. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const NO_TOTALS: Totals = {
+  visitors: 0,
+  visits: 0,
+  pageviews: 0,
+  bounces: 0,
+  visitPageviews: 0,
+  durationSeconds: 0,
+};
+
+/** The first days of the buckets of `interval` from `first` to `last`, as the raw query has them. */
+function localBuckets(
+  days: { first: string; last: string },
+  interval: 'day' | 'week' | 'month',
+): string[] {
+  const buckets: string[] = [];
+  for (let day = days.first; day <= days.last; day = shiftDate(day, 1)) {
+    const bucket = bucketOf(day, interval);
+    if (buckets.at(-1) !== bucket) buckets.push(bucket);
+  }
+  return buckets;
 }
 
 /** Totals from rollup sums; the visitors exact or estimated (see `visitorsOf`). */

@@ -155,7 +155,11 @@ export const DELETE_DAY = [
   `DELETE FROM stats_day_values WHERE site_id = $1 AND dimension = ANY($3::text[]) AND day = $2::date`,
   `DELETE FROM stats_hours WHERE site_id = $1 AND hour >= $2::date::timestamp AND hour < ($2::date + 1)::timestamp`,
   `DELETE FROM stats_days WHERE site_id = $1 AND day = $2::date`,
+  `DELETE FROM stats_day_columns WHERE site_id = $1 AND day = $2::date`,
 ] as const;
+
+/** Removes the day columns of one day (`$1` site, `$2` date). */
+export const DELETE_DAY_COLUMNS = DELETE_DAY[3];
 
 /**
  * The rollup lock of a site (`$1`): held while a day is recomputed and while the site's rollups
@@ -171,6 +175,7 @@ export const FORGET_SITE = [
   `DELETE FROM stats_span_values WHERE site_id = $1`,
   `DELETE FROM stats_spans WHERE site_id = $1`,
   `DELETE FROM stats_day_values WHERE site_id = $1`,
+  `DELETE FROM stats_day_columns WHERE site_id = $1`,
   `DELETE FROM stats_hours WHERE site_id = $1`,
   `DELETE FROM stats_days WHERE site_id = $1`,
 ] as const;

@@ -6,6 +6,17 @@ import { Clock } from '../../common/clock.js';
 import { statsConfig } from '../../config/stats.config.js';
 import { poolOf } from '../../database/bounded-query.js';
 import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
+import {
+  DAY_PAGE_VIEWS_SQL,
+  DAY_VISITS_SQL,
+  LATER_PAGE_VIEWS_SQL,
+} from '../columns/day-columns-sql.js';
+import {
+  DayColumns,
+  FORMAT_VERSION,
+  type PageViewRow,
+  type VisitRow,
+} from '../columns/day-columns.js';
 import { localDateTime, shiftDate } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
 import {
@@ -33,6 +44,7 @@ import {
   dayTotalsSql,
   dayValuesSql,
   DELETE_DAY,
+  DELETE_DAY_COLUMNS,
   hourTotalsSql,
   ROLLUP_DIMENSIONS,
   SITE_LOCK,
@@ -40,6 +52,19 @@ import {
 } from './rollup-sql.js';
 
 const EMPTY_SKETCH = HyperLogLog.empty().serialize();
+/**
+ * Rolled-up days of a site (`$1`) without day columns of the current format (`$3`), newest
+ * first, but those that start before its retention cutoff at `$2` (the retention job deletes
+ * their columns with their raw rows).
+ */
+const COLUMNS_MISSING_SQL = `SELECT to_char(d.day, 'YYYY-MM-DD') AS day
+   FROM stats_days d JOIN sites s ON s.id = d.site_id
+  WHERE d.site_id = $1
+    AND NOT EXISTS (SELECT 1 FROM stats_day_columns c
+                     WHERE c.site_id = d.site_id AND c.day = d.day AND c.format = $3)
+    AND (s.retention_months IS NULL OR (d.day::timestamp AT TIME ZONE s.timezone) >=
+         ((($2::timestamptz AT TIME ZONE 'UTC') - make_interval(months => s.retention_months)) AT TIME ZONE 'UTC'))
+  ORDER BY d.day DESC`;
 /** The longest one day's recomputation may run (a busy day of a big site takes seconds). */
 const RECOMPUTE_TIMEOUT_MS = 10 * 60_000;
 /** Spans a refresh of a site builds at most (the rest wait for the next). */
@@ -57,6 +82,8 @@ export interface RollupSite {
 export interface RefreshResult {
   /** Local dates recomputed, newest first. */
   days: string[];
+  /** Local dates whose day columns alone were written (days rolled up without them). */
+  columnDays: string[];
   /** Spans (weeks, months) built. */
   spans: number;
   /** Whether more spans may be waiting (this run built as many as it may). */
@@ -168,13 +195,43 @@ export class RollupsService {
     const missing = await this.missingDays(site);
     const todo = [...new Set([...dirty, ...missing.slice(0, maxMissing)])].sort().reverse();
     for (const day of todo) await this.recomputeDay(site, day);
+    // Days rolled up before the day columns existed (an upgrade) get theirs, newest first.
+    const columnsMissing = await this.query<{ day: string }>(COLUMNS_MISSING_SQL, [
+      site.id,
+      this.clock.now(),
+      FORMAT_VERSION,
+    ]);
+    const columnDays = columnsMissing.slice(0, maxMissing).map((row) => row.day);
+    for (const day of columnDays) await this.writeMissingColumns(site, day);
     const spans = await this.buildSpans(site, SPANS_PER_REFRESH);
     return {
       days: todo,
+      columnDays,
       spans,
       spansLeft: spans === SPANS_PER_REFRESH,
-      missingLeft: Math.max(0, missing.length - maxMissing),
+      missingLeft:
+        Math.max(0, missing.length - maxMissing) + Math.max(0, columnsMissing.length - maxMissing),
     };
+  }
+
+  /**
+   * Writes the day columns of a rolled-up day that has none of the current format, unless it
+   * has them meanwhile.
+   */
+  private async writeMissingColumns(site: RollupSite, day: string): Promise<void> {
+    const started = this.clock.now();
+    await this.inTransaction(site.id, async (client) => {
+      const { rows } = await client.query<{ timezone: string }>(
+        `SELECT timezone FROM sites s WHERE id = $1 AND deleted_at IS NULL
+            AND EXISTS (SELECT 1 FROM stats_days d WHERE d.site_id = s.id AND d.day = $2::date)
+            AND NOT EXISTS (SELECT 1 FROM stats_day_columns c
+                             WHERE c.site_id = s.id AND c.day = $2::date AND c.format = $3)`,
+        [site.id, day, FORMAT_VERSION],
+      );
+      if (!rows[0]) return;
+      await client.query(DELETE_DAY_COLUMNS, [site.id, day]);
+      await writeColumns(client, { ...site, timezone: rows[0].timezone }, day, started);
+    });
   }
 
   /**
@@ -289,7 +346,12 @@ export class RollupsService {
 
   private async differs(site: RollupSite, day: string): Promise<boolean> {
     return this.inTransaction(site.id, async (client) => {
-      await checkTables(client, ['stats_days', 'stats_hours', 'stats_day_values']);
+      await checkTables(client, [
+        'stats_days',
+        'stats_hours',
+        'stats_day_values',
+        'stats_day_columns',
+      ]);
       await writeDay(client, site, day, this.clock.now(), 'check_');
       const params = [site.id, day];
       const differences =
@@ -311,6 +373,13 @@ export class RollupsService {
           client,
           'stats_day_values',
           `day, dimension, value, parent, ${METRICS_COLUMNS}, events`,
+          'site_id = $1 AND day = $2::date',
+          params,
+        )) +
+        (await countDifferences(
+          client,
+          'stats_day_columns',
+          'day, data',
           'site_id = $1 AND day = $2::date',
           params,
         ));
@@ -462,6 +531,30 @@ async function writeDay(
   await client.query(dayTotalsSql(`${prefix}stats_days`), [...params, computedAt]);
   await client.query(hourTotalsSql(`${prefix}stats_hours`), params);
   await client.query(dayValuesSql(`${prefix}stats_day_values`), params);
+  await writeColumns(client, site, day, computedAt, prefix);
+}
+
+/** Writes a day's columns (see `day-columns.ts`); the day's row there must be gone already. */
+async function writeColumns(
+  client: pg.PoolClient,
+  site: RollupSite,
+  day: string,
+  computedAt: Date,
+  prefix = '',
+): Promise<void> {
+  const rowsOf = async <T extends unknown[]>(sql: string): Promise<T[]> =>
+    (await client.query<T>({ text: sql, values: [site.id, day, site.timezone], rowMode: 'array' }))
+      .rows;
+  const data = DayColumns.encode(
+    await rowsOf<VisitRow>(DAY_VISITS_SQL),
+    await rowsOf<PageViewRow>(DAY_PAGE_VIEWS_SQL),
+    await rowsOf<PageViewRow>(LATER_PAGE_VIEWS_SQL),
+  );
+  await client.query(
+    `INSERT INTO ${prefix}stats_day_columns (site_id, day, computed_at, format, data)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [site.id, day, computedAt, FORMAT_VERSION, data],
+  );
 }
 
 const METRICS_COLUMNS =

@@ -1,0 +1,102 @@
+import {
+  BOUNCED,
+  DayColumns,
+  PAGE_COLUMNS,
+  type PageViewRow,
+  STARTED,
+  VISIT_COLUMNS,
+  type VisitRow,
+} from './day-columns.js';
+
+/** A visit row with `values` for the first visit columns and null for the rest. */
+function visit(
+  id: string,
+  visitor: number,
+  started: boolean,
+  hits: number,
+  pageViewCount: number,
+  duration: number,
+  values: Record<string, string | null> = {},
+): VisitRow {
+  return [
+    id,
+    visitor,
+    started,
+    hits,
+    pageViewCount,
+    duration,
+    ...VISIT_COLUMNS.map((name) => values[name] ?? null),
+  ];
+}
+
+function pageView(sessionId: string, path: string, hostname = 'example.com'): PageViewRow {
+  return [sessionId, ...PAGE_COLUMNS.map((name) => (name === 'page' ? path : hostname))];
+}
+
+describe('DayColumns', () => {
+  it('should read back what it wrote: visits, their flags and codes, page views', () => {
+    const data = DayColumns.encode(
+      [
+        visit('a', 2 ** 51 - 1, true, 2, 2, 61.5, { source: 'Google', browser: 'Chrome' }),
+        visit('b', -(2 ** 51), true, 1, 1, 0, { source: null, browser: 'Firefox' }),
+        visit('c', 7, false, 1, 5, 300, { source: 'Google', browser: 'Chrome' }),
+      ],
+      [pageView('a', '/'), pageView('a', '/pricing'), pageView('b', '/'), pageView('c', '/docs')],
+      // b's visit went on after midnight.
+      [pageView('b', '/blog')],
+    );
+    const day = DayColumns.decode(data);
+    expect(day.visitCount).toBe(3);
+    expect(day.pageViewCount).toBe(4);
+    expect([...day.visitors]).toEqual([2 ** 51 - 1, -(2 ** 51), 7]);
+    expect([...day.flags]).toEqual([STARTED, STARTED | BOUNCED, 0]);
+    expect([...day.hits]).toEqual([2, 1, 1]);
+    // Only visits that started that day carry their page views and duration.
+    expect([...day.visitPageviews]).toEqual([2, 1, 0]);
+    expect([...day.durations]).toEqual([61.5, 0, 0]);
+    const source = day.column('source');
+    expect([...source.codes].map((code) => source.values[code])).toEqual([
+      'Google',
+      null,
+      'Google',
+    ]);
+    // The day's page views, then the later ones.
+    expect([...day.pageViewVisits]).toEqual([0, 0, 1, 2, 1]);
+    const page = day.column('page');
+    expect([...page.codes].map((code) => page.values[code])).toEqual([
+      '/',
+      '/pricing',
+      '/',
+      '/docs',
+      '/blog',
+    ]);
+    expect(day.bytes).toBe(data.length);
+  });
+
+  it('should store codes in one, two or four bytes as the dictionary needs, aligned in any buffer', () => {
+    for (const count of [1, 256, 257, 65_536, 65_537]) {
+      const visits = Array.from({ length: count }, (_, i) =>
+        visit(`v${i}`, i, true, 1, 1, 0, { entry_page: `/${i}` }),
+      );
+      const data = DayColumns.encode(visits, []);
+      // A copy at an odd offset, as a driver may hand it.
+      const shifted = Buffer.alloc(data.length + 1);
+      data.copy(shifted, 1);
+      const day = DayColumns.decode(shifted.subarray(1));
+      const entry = day.column('entry_page');
+      expect(entry.codes.BYTES_PER_ELEMENT).toBe(count <= 256 ? 1 : count <= 65_536 ? 2 : 4);
+      expect(entry.values[entry.codes[count - 1]]).toBe(`/${count - 1}`);
+    }
+  });
+
+  it('should refuse another format and a page view of a visit not in the day', () => {
+    const data = DayColumns.encode([], []);
+    const header = JSON.parse(data.subarray(4, 4 + data.readUInt32BE(0)).toString()) as object;
+    const other = Buffer.from(JSON.stringify({ ...header, v: 9 }));
+    const bad = Buffer.alloc(4 + other.length);
+    bad.writeUInt32BE(other.length, 0);
+    other.copy(bad, 4);
+    expect(() => DayColumns.decode(bad)).toThrow('format 9');
+    expect(() => DayColumns.encode([], [pageView('x', '/')])).toThrow('not in the day');
+  });
+});
