@@ -1012,6 +1012,9 @@ export class StatsService {
     if (!this.columnsAnswer(scope, dimension)) return undefined;
     const values = await this.columns.breakdown(scope, dimension, request.search);
     if (!values) return undefined;
+    // The denominator of a conversion rate: every visitor under the (non-event) filters.
+    const total =
+      dimension.level === 'event' ? ((await this.columns.totals(scope))?.visitors ?? 0) : 0;
     const rows = values.map((totals) => {
       const metrics = toMetrics(totals);
       return toRow(dimension, {
@@ -1021,6 +1024,9 @@ export class StatsService {
         pageviews: totals.pageviews,
         bounceRate: metrics.bounceRate,
         visitDuration: metrics.visitDuration,
+        // Custom events are counted as page views by the columns.
+        events: totals.pageviews,
+        conversionRate: total > 0 ? Math.round((1000 * totals.visitors) / total) / 10 : 0,
       });
     });
     const direction = request.order === 'asc' ? 1 : -1;

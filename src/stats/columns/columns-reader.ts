@@ -6,6 +6,7 @@ import {
   BOUNCED,
   type Codes,
   DayColumns,
+  EVENT_COLUMN,
   FORMAT_VERSION,
   PAGE_COLUMNS,
   STARTED,
@@ -23,13 +24,13 @@ export type DayInterval = 'day' | 'week' | 'month';
 
 /**
  * Whether the day columns answer under `filters` (each on a visit or page dimension), and for
- * a breakdown by `dimension` (a visit or page dimension) when given.
+ * a breakdown by `dimension` (a visit or page dimension, or `event`) when given.
  */
 export function columnsAnswer(filters: QueryScope['filters'], dimension?: Dimension): boolean {
   const kept = (d: Dimension) =>
     (d.level === 'visit' ? VISIT_COLUMNS : d.level === 'page' ? PAGE_COLUMNS : []).includes(d.name);
   return (
-    (dimension === undefined || kept(dimension)) &&
+    (dimension === undefined || kept(dimension) || dimension.name === EVENT_COLUMN) &&
     filters.every((filter) => filter.kind === 'dimension' && kept(filter.dimension))
   );
 }
@@ -50,6 +51,8 @@ interface DayPasses {
   hits: Uint32Array;
   /** Per visit that started that day: it has a page view that passes the page filters. */
   hasPage: Uint8Array | null;
+  /** Per custom event: its page passes the page filters; null without any. */
+  events: Uint8Array | null;
 }
 
 /**
@@ -92,7 +95,9 @@ export class ColumnsReader {
       );
       if (dimension.level === 'visit') {
         countVisits(day, passes, (i) => groupOf[column.codes[i]], groups);
-      } else countPageViews(day, column.codes, groupOf, passes, groups);
+      } else if (dimension.level === 'page') {
+        countPageViews(day, column.codes, groupOf, passes, groups);
+      } else countEvents(day, column.codes, groupOf, passes, groups);
       await breath();
     }
     return groups.totals();
@@ -135,15 +140,24 @@ export class ColumnsReader {
     const visits = new Uint8Array(day.visitCount).fill(1);
     const total = day.pageViewVisits.length;
     let pageViews: Uint8Array | null = null;
-    filters.forEach((filter, k) => {
-      const column = day.column(filter.dimension.name);
-      const ok = Uint8Array.from(column.values, (value) => (passing[k].has(value) ? 1 : 0));
-      const codes = column.codes;
-      const target =
-        filter.dimension.level === 'visit' ? visits : (pageViews ??= new Uint8Array(total).fill(1));
+    let events: Uint8Array | null = null;
+    const narrow = (target: Uint8Array, ok: Uint8Array, codes: Codes): void => {
       for (let i = 0; i < target.length; i++) target[i] &= ok[codes[i]];
+    };
+    filters.forEach((filter, k) => {
+      const { name } = filter.dimension;
+      const column = day.column(name);
+      const ok = Uint8Array.from(column.values, (value) => (passing[k].has(value) ? 1 : 0));
+      if (filter.dimension.level === 'visit') return narrow(visits, ok, column.codes);
+      narrow((pageViews ??= new Uint8Array(total).fill(1)), ok, column.codes);
+      // A custom event is on a page too: page filters keep the events of pages that pass.
+      narrow(
+        (events ??= new Uint8Array(day.eventVisits.length).fill(1)),
+        ok,
+        day.eventPageCodes.get(name)!,
+      );
     });
-    if (!pageViews) return { visits, pageViews, hits: day.hits, hasPage: null };
+    if (!pageViews) return { visits, pageViews, hits: day.hits, hasPage: null, events };
     const hits = new Uint32Array(day.visitCount);
     const hasPage = new Uint8Array(day.visitCount);
     const pageViewVisits = day.pageViewVisits;
@@ -153,7 +167,7 @@ export class ColumnsReader {
       hasPage[visit] = 1;
       if (j < day.pageViewCount) hits[visit]++;
     }
-    return { visits, pageViews, hits, hasPage };
+    return { visits, pageViews, hits, hasPage, events };
   }
 
   /**
@@ -319,6 +333,23 @@ function countPageViews(
     } else {
       groups.pageviews[group]++;
     }
+  }
+}
+
+/** Custom events by name: their visitors, and the events (counted as `pageviews`). */
+function countEvents(
+  day: DayColumns,
+  codes: Codes,
+  groupOf: number[],
+  passes: DayPasses,
+  groups: Groups,
+): void {
+  const visits = day.eventVisits;
+  for (let j = 0; j < visits.length; j++) {
+    const visit = visits[j];
+    if (!passes.visits[visit] || (passes.events && !passes.events[j])) continue;
+    const group = groupOf[codes[j]];
+    if (group >= 0) groups.hit(group, day.visitors[visit], 1);
   }
 }
 

@@ -11,7 +11,7 @@ const TO = `(($2::date + 1)::timestamp AT TIME ZONE $3)`;
 const sqlOf = (name: string): string => FIXED_DIMENSIONS.find((d) => d.name === name)!.sql;
 
 /**
- * The visits with a page view that day or that started that day, sorted by id: id, visitor
+ * The visits with a page view or a custom event that day or that started that day, sorted by id: id, visitor
  * (the top 52 bits of the sketches' hash, exact as a float8), started that day, page views that
  * day, page views in all, duration in seconds, then each of `VISIT_COLUMNS`.
  */
@@ -22,6 +22,9 @@ export const DAY_VISITS_SQL = `
      GROUP BY p.session_id),
   ids AS (
     SELECT session_id AS id FROM hits
+    UNION
+    SELECT e.session_id FROM events e
+     WHERE e.site_id = $1 AND e.created_at >= ${FROM} AND e.created_at < ${TO}
     UNION
     SELECT s.id FROM sessions s WHERE s.site_id = $1 AND s.started_at >= ${FROM} AND s.started_at < ${TO})
   SELECT s.id, (hashtextextended(s.visitor_id::text, 0) >> 12)::float8 AS visitor,
@@ -48,3 +51,13 @@ export const LATER_PAGE_VIEWS_SQL = `
     FROM sessions s JOIN page_views p ON p.session_id = s.id
    WHERE s.site_id = $1 AND s.started_at >= ${FROM} AND s.started_at < ${TO} AND p.created_at >= ${TO}
    ORDER BY p.session_id, p.created_at, p.id`;
+
+/**
+ * The custom events of the day, sorted by visit: its visit's id, its name, then each of
+ * `PAGE_COLUMNS` of its page.
+ */
+export const DAY_EVENTS_SQL = `
+  SELECT e.session_id, e.name, ${PAGE_COLUMNS.map((name) => `${sqlOf(name).replace(/\bp\./g, 'e.')} AS "${name}"`).join(', ')}
+    FROM events e
+   WHERE e.site_id = $1 AND e.created_at >= ${FROM} AND e.created_at < ${TO}
+   ORDER BY e.session_id, e.created_at, e.id`;

@@ -44,6 +44,7 @@ describe('DayColumns', () => {
       [pageView('a', '/'), pageView('a', '/pricing'), pageView('b', '/'), pageView('c', '/docs')],
       // b's visit went on after midnight.
       [pageView('b', '/blog')],
+      [['c', 'Signup', '/signup', 'example.com']],
     );
     const day = DayColumns.decode(data);
     expect(day.visitCount).toBe(3);
@@ -70,6 +71,11 @@ describe('DayColumns', () => {
       '/docs',
       '/blog',
     ]);
+    expect([...day.eventVisits]).toEqual([2]);
+    const event = day.column('event');
+    expect(event.values[event.codes[0]]).toBe('Signup');
+    // An event's page is coded in the page columns' dictionaries.
+    expect(page.values[day.eventPageCodes.get('page')![0]]).toBe('/signup');
     expect(day.bytes).toBe(data.length);
   });
 
@@ -98,5 +104,8 @@ describe('DayColumns', () => {
     other.copy(bad, 4);
     expect(() => DayColumns.decode(bad)).toThrow('format 9');
     expect(() => DayColumns.encode([], [pageView('x', '/')])).toThrow('not in the day');
+    expect(() => DayColumns.encode([], [], [], [['x', 'Signup', '/', 'a']])).toThrow(
+      'not in the day',
+    );
   });
 });

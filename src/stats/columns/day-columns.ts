@@ -16,26 +16,32 @@ import { FIXED_DIMENSIONS } from '../dimensions.js';
  * - page views of the day: their visit (an index into the visits; a visit's page views are
  *   consecutive) and the codes of their path and hostname (`PAGE_COLUMNS`); then the later page
  *   views (after that day) of the visits that started that day, the same way: what a page filter
- *   asks of a visit ("has a page view of /blog") is asked of all its page views.
+ *   asks of a visit ("has a page view of /blog") is asked of all its page views;
+ * - custom events of the day: their visit, the code of their name (`event`) and of their page's
+ *   path and hostname (in the page columns' dictionaries).
+ * Visits with a custom event that day are among the visits too.
  * A code is an index into the column's dictionary of that day (its values, null included).
  *
- * Serialized format (version 2), for `bytea`: a 4-byte big-endian length, then that many bytes
- * of JSON `{"v":2,"visits":n,"pageViews":m,"laterPageViews":k,"dictionaries":{column:[values…]}}`,
+ * Serialized format (version 3), for `bytea`: a 4-byte big-endian length, then that many bytes
+ * of JSON `{"v":3,"visits":n,"pageViews":m,"laterPageViews":k,"events":e,"dictionaries":{column:[values…]}}`,
  * then the
  * arrays, each at an offset that is a multiple of 8, little-endian, in this order: visitor
  * (float64 × n), duration (float64 × n), hits (uint32 × n), visitPageviews (uint32 × n), flags
  * (uint8 × n: bit 0 started that day, bit 1 bounced), each visit column (codes × n), visit
- * (uint32 × (m + k)), each page column (codes × (m + k)). The table's `format` column holds the
+ * (uint32 × (m + k)), each page column (codes × (m + k)), event visit (uint32 × e), event names
+ * (codes × e), each page column of the events (codes × e). The table's `format` column holds the
  * version too, so the job finds the days to write again after a change of format. Codes are uint8, uint16 or uint32: the smallest
  * that holds the dictionary.
  */
 
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** The visit dimensions kept as columns: every fixed one. */
 export const VISIT_COLUMNS = FIXED_DIMENSIONS.filter((d) => d.level === 'visit').map((d) => d.name);
 /** The page dimensions kept as columns. */
 export const PAGE_COLUMNS = FIXED_DIMENSIONS.filter((d) => d.level === 'page').map((d) => d.name);
+/** The custom events' name column (`prop.<key>` dimensions are not kept). */
+export const EVENT_COLUMN = 'event';
 
 export const STARTED = 1;
 export const BOUNCED = 2;
@@ -56,6 +62,9 @@ export type VisitRow = [
 /** A page view as the job reads it (see `DAY_PAGE_VIEWS_SQL`). */
 export type PageViewRow = [sessionId: string, ...values: (string | null)[]];
 
+/** A custom event as the job reads it (see `DAY_EVENTS_SQL`): its name, then its page columns. */
+export type EventRow = [sessionId: string, name: string, ...values: (string | null)[]];
+
 export class DayColumns {
   private constructor(
     readonly visitors: Float64Array,
@@ -69,6 +78,10 @@ export class DayColumns {
     readonly pageViewVisits: Uint32Array,
     /** Page views of the day (the later ones follow them). */
     readonly pageViewCount: number,
+    /** The visit of each custom event of the day. */
+    readonly eventVisits: Uint32Array,
+    /** The codes of the custom events' page columns (in those columns' dictionaries). */
+    readonly eventPageCodes: ReadonlyMap<string, Codes>,
     /** The serialized size, which a cache of days counts. */
     readonly bytes: number,
   ) {}
@@ -92,6 +105,7 @@ export class DayColumns {
     visits: VisitRow[],
     dayPageViews: PageViewRow[],
     laterPageViews: PageViewRow[] = [],
+    events: EventRow[] = [],
   ): Buffer {
     const n = visits.length;
     const pageViews = [...dayPageViews, ...laterPageViews];
@@ -126,7 +140,23 @@ export class DayColumns {
         pageCodes[k][j] = pageDictionaries[k].code(row[1 + k]);
       }
     });
-    const dictionaries: Record<string, (string | null)[]> = {};
+    const e = events.length;
+    const eventVisits = new Uint32Array(e);
+    const eventNames = new Uint32Array(e);
+    const eventNameDictionary = new Dictionary();
+    const eventPageCodes = PAGE_COLUMNS.map(() => new Uint32Array(e));
+    events.forEach((row, j) => {
+      const visit = index.get(row[0]);
+      if (visit === undefined) throw new Error(`Event of a visit not in the day: ${row[0]}`);
+      eventVisits[j] = visit;
+      eventNames[j] = eventNameDictionary.code(row[1]);
+      for (let k = 0; k < PAGE_COLUMNS.length; k++) {
+        eventPageCodes[k][j] = pageDictionaries[k].code(row[2 + k]);
+      }
+    });
+    const dictionaries: Record<string, (string | null)[]> = {
+      [EVENT_COLUMN]: eventNameDictionary.values,
+    };
     VISIT_COLUMNS.forEach((name, k) => (dictionaries[name] = visitDictionaries[k].values));
     PAGE_COLUMNS.forEach((name, k) => (dictionaries[name] = pageDictionaries[k].values));
     const header = Buffer.from(
@@ -135,6 +165,7 @@ export class DayColumns {
         visits: n,
         pageViews: dayPageViews.length,
         laterPageViews: laterPageViews.length,
+        events: e,
         dictionaries,
       }),
     );
@@ -147,6 +178,9 @@ export class DayColumns {
       ...visitCodes.map((codes, k) => narrow(codes, visitDictionaries[k].values.length)),
       pageViewVisits,
       ...pageCodes.map((codes, k) => narrow(codes, pageDictionaries[k].values.length)),
+      eventVisits,
+      narrow(eventNames, eventNameDictionary.values.length),
+      ...eventPageCodes.map((codes, k) => narrow(codes, pageDictionaries[k].values.length)),
     ];
     let size = align(4 + header.length);
     for (const array of arrays) size = align(size + array.byteLength);
@@ -173,6 +207,7 @@ export class DayColumns {
       visits: number;
       pageViews: number;
       laterPageViews: number;
+      events: number;
       dictionaries: Record<string, (string | null)[]>;
     };
     if (header.v !== FORMAT_VERSION) {
@@ -204,6 +239,17 @@ export class DayColumns {
     for (const name of VISIT_COLUMNS) codesOf(name, n);
     const pageViewVisits = take((b, o) => new Uint32Array(b, o, m), 4 * m);
     for (const name of PAGE_COLUMNS) codesOf(name, m);
+    const e = header.events;
+    const eventVisits = take((b, o) => new Uint32Array(b, o, e), 4 * e);
+    codesOf(EVENT_COLUMN, e);
+    const eventPageCodes = new Map<string, Codes>();
+    for (const name of PAGE_COLUMNS) {
+      const width = widthOf(header.dictionaries[name].length);
+      eventPageCodes.set(
+        name,
+        take((b, o) => codesView(b, o, e, width), width * e),
+      );
+    }
     if (offset > bytes.byteLength) throw new Error('Day columns cut short');
     return new DayColumns(
       visitors,
@@ -214,6 +260,8 @@ export class DayColumns {
       columns,
       pageViewVisits,
       header.pageViews,
+      eventVisits,
+      eventPageCodes,
       bytes.byteLength,
     );
   }

@@ -7,12 +7,14 @@ import { statsConfig } from '../../config/stats.config.js';
 import { poolOf } from '../../database/bounded-query.js';
 import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
 import {
+  DAY_EVENTS_SQL,
   DAY_PAGE_VIEWS_SQL,
   DAY_VISITS_SQL,
   LATER_PAGE_VIEWS_SQL,
 } from '../columns/day-columns-sql.js';
 import {
   DayColumns,
+  type EventRow,
   FORMAT_VERSION,
   type PageViewRow,
   type VisitRow,
@@ -549,6 +551,7 @@ async function writeColumns(
     await rowsOf<VisitRow>(DAY_VISITS_SQL),
     await rowsOf<PageViewRow>(DAY_PAGE_VIEWS_SQL),
     await rowsOf<PageViewRow>(LATER_PAGE_VIEWS_SQL),
+    await rowsOf<EventRow>(DAY_EVENTS_SQL),
   );
   await client.query(
     `INSERT INTO ${prefix}stats_day_columns (site_id, day, computed_at, format, data)
