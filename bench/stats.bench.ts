@@ -28,6 +28,7 @@ import pg from 'pg';
 import { API_KEY_PREFIX } from '../src/api-keys/api-keys.service.js';
 import { hashToken } from '../src/auth/secret-token.js';
 import { EmbeddedDatabase } from '../src/database/embedded-database.js';
+import { FORMAT_VERSION } from '../src/stats/columns/day-columns.js';
 import { localDateTime, shiftDate } from '../src/stats/period.js';
 import { SPANS_TO_BUILD_SQL } from '../src/stats/rollups/rollup-spans.js';
 import { chromiumAvailable, type LoadTimes, measureDashboardLoads } from './dashboard-load.js';
@@ -332,7 +333,8 @@ async function rebuildRollups(databaseUrl: string): Promise<string> {
 /** A `stats:read` key of the site's account, stored as the API stores keys (SHA-256 only). */
 /**
  * Waits (10 minutes at most) until the server's rollup job has built the site's closed weeks and
- * months (after an upgrade, or a rebuild interrupted before them): the measurements read them.
+ * months, and written the day columns of every day (after an upgrade, or a rebuild interrupted
+ * before them): the measurements read them.
  */
 async function waitForSpans(client: pg.Client, siteId: string): Promise<void> {
   // Days that ended two hours ago are settled for the server too (session timeout 30 minutes).
@@ -347,10 +349,18 @@ async function waitForSpans(client: pg.Client, siteId: string): Promise<void> {
       100,
       today,
     ]);
-    if (rows.length === 0) break;
+    const [{ days }] = (
+      await client.query<{ days: number }>(
+        `SELECT count(*)::int AS days FROM stats_days d WHERE d.site_id = $1 AND NOT EXISTS (
+           SELECT 1 FROM stats_day_columns c
+            WHERE c.site_id = d.site_id AND c.day = d.day AND c.format = $2)`,
+        [siteId, FORMAT_VERSION],
+      )
+    ).rows;
+    if (rows.length === 0 && days === 0) break;
     if (Date.now() - started > 10 * 60_000) {
       log(
-        `${rows.length} weeks, months and runs of days still without rollups after 10 minutes; measuring anyway.`,
+        `${rows.length} weeks, months and runs of days still without rollups, ${days} days without columns, after 10 minutes; measuring anyway.`,
       );
       return;
     }
@@ -361,7 +371,7 @@ async function waitForSpans(client: pg.Client, siteId: string): Promise<void> {
     [siteId],
   );
   log(
-    `Rollups of ${rows[0].n} closed weeks, months and runs of days ready (${seconds(Date.now() - started)}).`,
+    `Rollups of ${rows[0].n} closed weeks, months and runs of days, and every day's columns, ready (${seconds(Date.now() - started)}).`,
   );
 }
 

@@ -117,7 +117,7 @@ export class Environment {
   STATS_ROLLUP_INTERVAL_SECONDS = 60;
 
   @IntegerVariable(0, 65536, 'MiB')
-  STATS_COLUMNS_CACHE_MB = 256;
+  STATS_COLUMNS_CACHE_MB = 512;
 
   @IsOptional()
   @IsString()
