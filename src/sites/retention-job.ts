@@ -78,6 +78,13 @@ const deleteOlder = (table: 'page_views' | 'events') => `
   SELECT count(*)::int AS deleted FROM gone`;
 
 /**
+ * The retention cutoff at `now` of a site keeping `months` calendar months, in UTC (SQL
+ * expressions both).
+ */
+export const retentionCutoffSql = (now: string, months: string): string =>
+  `(((${now}::timestamptz AT TIME ZONE 'UTC') - make_interval(months => ${months})) AT TIME ZONE 'UTC')`;
+
+/**
  * The stats' day columns (per-visit facts, see `src/stats/columns/`) of the days that start
  * before the cutoff, in the site's timezone: they go with the raw rows they were made of. The
  * rollups (aggregates) stay.
@@ -252,8 +259,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     budget: { batchRows: number; batchesLeft: number },
   ): Promise<boolean> {
     const sites = (await runner.query(
-      `SELECT id, ((($1::timestamptz AT TIME ZONE 'UTC') - make_interval(months => retention_months))
-                   AT TIME ZONE 'UTC') AS cutoff
+      `SELECT id, ${retentionCutoffSql('$1', 'retention_months')} AS cutoff
          FROM sites WHERE retention_months IS NOT NULL AND deleted_at IS NULL ORDER BY id`,
       [this.clock.now()],
     )) as SiteCutoff[];

@@ -1000,8 +1000,8 @@ export class StatsService {
 
   /**
    * The first `rows` rows of a breakdown from the day columns (see `ColumnsReader`), sorted as
-   * the raw query sorts them, or undefined when they cannot answer: a filter on something else
-   * than a visit dimension, a breakdown by a custom event's, a day without columns.
+   * the raw query sorts them, or undefined when they cannot answer: an event or goal filter, a
+   * breakdown by a custom event's property, a day without columns.
    */
   private async columnsBreakdown(
     scope: QueryScope,
@@ -1010,12 +1010,11 @@ export class StatsService {
     request: Pick<BreakdownRequest, 'order' | 'search'> & { rows: number },
   ): Promise<BreakdownRow[] | undefined> {
     if (!this.columnsAnswer(scope, dimension)) return undefined;
-    const values = await this.columns.breakdown(scope, dimension, request.search);
-    if (!values) return undefined;
+    const counted = await this.columns.breakdown(scope, dimension, request.search);
+    if (!counted) return undefined;
     // The denominator of a conversion rate: every visitor under the (non-event) filters.
-    const total =
-      dimension.level === 'event' ? ((await this.columns.totals(scope))?.visitors ?? 0) : 0;
-    const rows = values.map((totals) => {
+    const total = counted.visitors;
+    const rows = counted.values.map((totals) => {
       const metrics = toMetrics(totals);
       return toRow(dimension, {
         value: totals.value,

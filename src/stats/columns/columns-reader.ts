@@ -80,18 +80,21 @@ export class ColumnsReader {
   ) {}
 
   /**
-   * Every value of a breakdown by `dimension` in `scope` that passes `search`, or undefined when
-   * a day of the scope has no columns (not written yet: the raw rows answer).
+   * Every value of a breakdown by `dimension` in `scope` that passes `search`, and the visitors
+   * of the scope (a conversion rate's denominator, counted for `event` only: 0 otherwise); or
+   * undefined when a day of the scope has no columns (not written yet: the raw rows answer).
    */
   async breakdown(
     scope: QueryScope,
     dimension: Dimension,
     search: string | undefined,
-  ): Promise<ValueTotals[] | undefined> {
+  ): Promise<{ values: ValueTotals[]; visitors: number } | undefined> {
     const days = await this.days(scope);
     if (!days) return undefined;
     const passing = await this.passingValues(scope, days, dimension, search);
     const groups = new Groups();
+    const everyone = dimension.level === 'event' ? new Groups() : undefined;
+    const all = everyone?.of(null) ?? -1;
     for (const { day } of days) {
       const passes = this.passesOf(day, scope, passing.filters);
       const column = day.column(dimension.name);
@@ -103,9 +106,13 @@ export class ColumnsReader {
       } else if (dimension.level === 'page') {
         countPageViews(day, column.codes, groupOf, passes, groups);
       } else countEvents(day, column.codes, groupOf, passes, groups);
+      if (everyone) countVisits(day, passes, () => all, everyone);
       await breath();
     }
-    return groups.totals();
+    return {
+      values: groups.totals(),
+      visitors: everyone ? everyone.totals(true)[0].visitors : 0,
+    };
   }
 
   /** The totals of `scope`, or undefined (see `breakdown`). */

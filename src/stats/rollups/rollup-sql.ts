@@ -150,16 +150,16 @@ export const FIRST_DATA_DAY_SQL = (site: string, timezone: string): string =>
          ((SELECT min(created_at) FROM page_views WHERE site_id = ${site}) AT TIME ZONE ${timezone})::date,
          ((SELECT min(created_at) FROM events WHERE site_id = ${site}) AT TIME ZONE ${timezone})::date)`;
 
+/** Removes the day columns of one day (`$1` site, `$2` date). */
+export const DELETE_DAY_COLUMNS = `DELETE FROM stats_day_columns WHERE site_id = $1 AND day = $2::date`;
+
 /** Removes the rollups of one day (`$1` site, `$2` date). */
 export const DELETE_DAY = [
   `DELETE FROM stats_day_values WHERE site_id = $1 AND dimension = ANY($3::text[]) AND day = $2::date`,
   `DELETE FROM stats_hours WHERE site_id = $1 AND hour >= $2::date::timestamp AND hour < ($2::date + 1)::timestamp`,
   `DELETE FROM stats_days WHERE site_id = $1 AND day = $2::date`,
-  `DELETE FROM stats_day_columns WHERE site_id = $1 AND day = $2::date`,
+  DELETE_DAY_COLUMNS,
 ] as const;
-
-/** Removes the day columns of one day (`$1` site, `$2` date). */
-export const DELETE_DAY_COLUMNS = DELETE_DAY[3];
 
 /**
  * The rollup lock of a site (`$1`): held while a day is recomputed and while the site's rollups

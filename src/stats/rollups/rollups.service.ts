@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { statsConfig } from '../../config/stats.config.js';
 import { poolOf } from '../../database/bounded-query.js';
+import { retentionCutoffSql } from '../../sites/retention-job.js';
 import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
 import {
   DAY_EVENTS_SQL,
@@ -65,7 +66,7 @@ const COLUMNS_MISSING_SQL = `SELECT to_char(d.day, 'YYYY-MM-DD') AS day
     AND NOT EXISTS (SELECT 1 FROM stats_day_columns c
                      WHERE c.site_id = d.site_id AND c.day = d.day AND c.format = $3)
     AND (s.retention_months IS NULL OR (d.day::timestamp AT TIME ZONE s.timezone) >=
-         ((($2::timestamptz AT TIME ZONE 'UTC') - make_interval(months => s.retention_months)) AT TIME ZONE 'UTC'))
+         ${retentionCutoffSql('$2', 's.retention_months')})
   ORDER BY d.day DESC`;
 /** The longest one day's recomputation may run (a busy day of a big site takes seconds). */
 const RECOMPUTE_TIMEOUT_MS = 10 * 60_000;
@@ -84,8 +85,6 @@ export interface RollupSite {
 export interface RefreshResult {
   /** Local dates recomputed, newest first. */
   days: string[];
-  /** Local dates whose day columns alone were written (days rolled up without them). */
-  columnDays: string[];
   /** Spans (weeks, months) built. */
   spans: number;
   /** Whether more spans may be waiting (this run built as many as it may). */
@@ -203,12 +202,12 @@ export class RollupsService {
       this.clock.now(),
       FORMAT_VERSION,
     ]);
-    const columnDays = columnsMissing.slice(0, maxMissing).map((row) => row.day);
-    for (const day of columnDays) await this.writeMissingColumns(site, day);
+    for (const { day } of columnsMissing.slice(0, maxMissing)) {
+      await this.writeMissingColumns(site, day);
+    }
     const spans = await this.buildSpans(site, SPANS_PER_REFRESH);
     return {
       days: todo,
-      columnDays,
       spans,
       spansLeft: spans === SPANS_PER_REFRESH,
       missingLeft:
