@@ -49,7 +49,13 @@ async function bootstrap(): Promise<void> {
   }
 
   await app.listen(env.PORT, env.HOST);
-  await announceStart(app, logger, prettyLogs(env.LOG_FORMAT));
+  try {
+    await announceStart(app, logger, prettyLogs(env.LOG_FORMAT));
+  } catch (error) {
+    // A stop signal during the start closes the server under the banner (no address, no
+    // database): the shutdown goes on and exits 0; anything else is a failed start.
+    if (!stopping) throw error;
+  }
 }
 
 bootstrap().catch((error: unknown) => {
