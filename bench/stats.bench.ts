@@ -13,7 +13,8 @@
  * BENCH_STATS_REBUILD (1; 0 skips the rollup rebuild when the data is reused and its rollups
  * were built by an earlier run: for measuring the queries again after a change to them),
  * BENCH_STATS_FILTER_SETS (every one: `unfiltered,one filter,three filters`; a comma-separated
- * choice measures only those),
+ * choice measures only those), BENCH_STATS_PERIODS (`30d,12mo`: the periods measured),
+ * BENCH_STATS_NODE_ARGS (Node options for the server alone: `--cpu-prof --cpu-prof-dir=/tmp/p`),
  * BENCH_STATS_BROWSER (1: also load the web dashboard in Chromium and time its figures, chart and
  * panels, see `bench/dashboard-load.ts`; 0 skips it),
  * DATABASE_URL (your own PostgreSQL instead; the data is kept there too).
@@ -76,7 +77,8 @@ const FILTER_SETS = process.env.BENCH_STATS_FILTER_SETS
       process.env.BENCH_STATS_FILTER_SETS!.split(',').includes(set.name),
     )
   : ALL_FILTER_SETS;
-const PERIODS = ['30d', '12mo'];
+/** BENCH_STATS_PERIODS: which periods to measure (`30d,12mo`). */
+const PERIODS = (process.env.BENCH_STATS_PERIODS ?? '30d,12mo').split(',');
 
 /** One request of a dashboard: a path under …/stats/ and its own parameters. */
 interface Kind {
@@ -138,7 +140,8 @@ async function waitForHttp(url: string, child: ChildProcess, waitSeconds = 120):
 }
 
 function startServer(databaseUrl: string): ChildProcess {
-  return spawn(process.execPath, [join(here, '../src/main.js')], {
+  const nodeArgs = process.env.BENCH_STATS_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return spawn(process.execPath, [...nodeArgs, join(here, '../src/main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { RetentionJob } from '../src/sites/retention-job.js';
+import { ColumnsReader } from '../src/stats/columns/columns-reader.js';
 import { RollupJob } from '../src/stats/rollups/rollup-job.js';
 import { RollupsService } from '../src/stats/rollups/rollups.service.js';
 import { signedInUser, type SignedInUser } from './utils/auth.js';
@@ -232,6 +233,35 @@ describe('stats day columns', () => {
     await rollups.rebuild(site);
     expect(await breakdown('browser', query)).toEqual(raw);
     expect((await rollups.check(site)).mismatched).toEqual([]);
+  });
+
+  it('should read each day once when the panels of a dashboard ask for it at once', async () => {
+    const query = { ...PERIOD, filter: 'source:is:Google' };
+    const dimensions = ['page', 'entry_page', 'browser', 'os', 'device', 'country'];
+    const alone = [];
+    for (const dimension of dimensions) alone.push(await breakdown(dimension, query));
+    // Rewritten rows (a new xmin): every day is read again from the database.
+    await dataSource.query(`UPDATE stats_day_columns SET data = data WHERE site_id = $1`, [siteId]);
+    const reader = ColumnsReader.prototype as unknown as {
+      load: (...args: unknown[]) => Promise<unknown>;
+    };
+    const read = reader.load;
+    // A slow read, as a big site's is: the other panels ask for the days meanwhile.
+    const load = vi.spyOn(reader, 'load').mockImplementation(async function (
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return read.apply(this, args);
+    });
+    try {
+      const together = await Promise.all(dimensions.map((d) => breakdown(d, query)));
+      expect(together).toEqual(alone);
+      const daysRead = load.mock.calls.flatMap((call) => call[1] as string[]);
+      expect(daysRead.sort()).toEqual(['2026-11-08', '2026-11-09', '2026-11-10']);
+    } finally {
+      load.mockRestore();
+    }
   });
 
   it('should read a day again once it is recomputed', async () => {

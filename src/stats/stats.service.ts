@@ -1036,6 +1036,10 @@ export class StatsService {
     // for (those up to the last one's metric).
     const last = rows[Math.min(request.rows, rows.length) - 1];
     const candidates = last ? rows.filter((row) => byMetric(row, last) <= 0) : [];
+    // Without a tie among them, the metric alone orders them: no round trip.
+    if (candidates.every((row, i) => i === 0 || byMetric(candidates[i - 1], row) !== 0)) {
+      return candidates;
+    }
     const [{ order }] = await this.read<{ order: number[] }>(
       `SELECT ARRAY(SELECT ord::int FROM unnest($1::text[]) WITH ORDINALITY AS u(value, ord)
                      ORDER BY value ASC NULLS FIRST) AS order`,

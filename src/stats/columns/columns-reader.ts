@@ -12,6 +12,7 @@ import {
   STARTED,
   VISIT_COLUMNS,
 } from './day-columns.js';
+import { OTHER, FIRST, VisitorIndex, type VisitorMarks } from './visitor-index.js';
 
 /** A read-only query on a stats connection. */
 export type Read = <T>(sql: string, params: unknown[]) => Promise<T[]>;
@@ -44,6 +45,13 @@ const breath = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 /** Sets of filters whose passes are kept with a day. */
 const PASSES_PER_DAY = 2;
 
+/** A day of a period, with the number of each visit's visitor (see `VisitorIndex`). */
+interface PeriodDay {
+  date: string;
+  day: DayColumns;
+  visitors: Int32Array;
+}
+
 /** What passes the filters in one day: visits, page views, and visits with a passing page view. */
 interface DayPasses {
   /** Per visit: it passes the visit filters (1) or not (0). */
@@ -72,7 +80,11 @@ export class ColumnsReader {
   private readonly cache = new Map<string, { version: string; day: DayColumns }>();
   /** What passes the last filters asked of each day (see `passesOf`). */
   private readonly passes = new WeakMap<DayColumns, Map<string, DayPasses>>();
+  private readonly visitors = new VisitorIndex();
+  /** Days being read (`site:day:version`), for the requests that want them meanwhile. */
+  private readonly loading = new Map<string, Promise<DayColumns | undefined>>();
   private cachedBytes = 0;
+  private cachedVisits = 0;
 
   constructor(
     private readonly read: Read,
@@ -91,42 +103,43 @@ export class ColumnsReader {
   ): Promise<{ values: ValueTotals[]; visitors: number } | undefined> {
     const days = await this.days(scope);
     if (!days) return undefined;
-    const passing = await this.passingValues(scope, days, dimension, search);
-    const groups = new Groups();
-    const everyone = dimension.level === 'event' ? new Groups() : undefined;
-    const all = everyone?.of(null) ?? -1;
-    for (const { day } of days) {
-      const passes = this.passesOf(day, scope, passing.filters);
-      const column = day.column(dimension.name);
-      const groupOf = column.values.map((value) =>
-        passing.search && !passing.search.has(value) ? -1 : groups.of(value),
-      );
-      if (dimension.level === 'visit') {
-        countVisits(day, passes, (i) => groupOf[column.codes[i]], groups);
-      } else if (dimension.level === 'page') {
-        countPageViews(day, column.codes, groupOf, passes, groups);
-      } else countEvents(day, column.codes, groupOf, passes, groups);
-      if (everyone) countVisits(day, passes, () => all, everyone);
-      await breath();
-    }
-    return {
-      values: groups.totals(),
-      visitors: everyone ? everyone.totals(true)[0].visitors : 0,
-    };
+    const filtered = await this.filtered(scope, days, dimension, search);
+    return this.counting(dimension.level === 'event' ? 2 : 1, async ([groups, everyone]) => {
+      const all = everyone?.of(null) ?? -1;
+      for (const [k, { day, visitors }] of days.entries()) {
+        const passes = filtered.passesOf(k);
+        const column = day.column(dimension.name);
+        const groupOf = Int32Array.from(column.values, (value) =>
+          filtered.search && !filtered.search.has(value) ? -1 : groups.of(value),
+        );
+        if (dimension.level === 'visit') {
+          countVisits(day, visitors, passes, { codes: column.codes, groupOf }, groups);
+        } else if (dimension.level === 'page') {
+          countPageViews(day, visitors, column.codes, groupOf, passes, groups);
+        } else countEvents(day, visitors, column.codes, groupOf, passes, groups);
+        if (everyone) countVisits(day, visitors, passes, all, everyone);
+        await breath();
+      }
+      return {
+        values: groups.totals(),
+        visitors: everyone ? everyone.totals(true)[0].visitors : 0,
+      };
+    });
   }
 
   /** The totals of `scope`, or undefined (see `breakdown`). */
   async totals(scope: QueryScope): Promise<Totals | undefined> {
     const days = await this.days(scope);
     if (!days) return undefined;
-    const passing = await this.passingValues(scope, days);
-    const groups = new Groups();
-    const group = groups.of(null);
-    for (const { day } of days) {
-      countVisits(day, this.passesOf(day, scope, passing.filters), () => group, groups);
-      await breath();
-    }
-    return groups.totals(true)[0];
+    const filtered = await this.filtered(scope, days);
+    return this.counting(1, async ([groups]) => {
+      const group = groups.of(null);
+      for (const [k, { day, visitors }] of days.entries()) {
+        countVisits(day, visitors, filtered.passesOf(k), group, groups);
+        await breath();
+      }
+      return groups.totals(true)[0];
+    });
   }
 
   /**
@@ -136,24 +149,66 @@ export class ColumnsReader {
   async series(scope: QueryScope, interval: DayInterval): Promise<Map<string, Totals> | undefined> {
     const days = await this.days(scope);
     if (!days) return undefined;
-    const passing = await this.passingValues(scope, days);
-    const groups = new Groups();
-    for (const { date, day } of days) {
-      const group = groups.of(bucketOf(date, interval));
-      countVisits(day, this.passesOf(day, scope, passing.filters), () => group, groups);
-      await breath();
-    }
-    return new Map(groups.totals().map(({ value, ...totals }) => [value!, totals]));
+    const filtered = await this.filtered(scope, days);
+    return this.counting(1, async ([groups]) => {
+      for (const [k, { date, day, visitors }] of days.entries()) {
+        const group = groups.of(bucketOf(date, interval));
+        countVisits(day, visitors, filtered.passesOf(k), group, groups);
+        await breath();
+      }
+      return new Map(groups.totals().map(({ value, ...totals }) => [value!, totals]));
+    });
   }
 
-  /** Which visits and page views of a day pass the scope's filters. */
-  private passesOf(day: DayColumns, scope: QueryScope, passing: Set<string | null>[]): DayPasses {
-    // The panels of one dashboard ask the same filters of the same days: their passes are kept
-    // with the day (the last two sets of filters), and go with it out of the cache.
+  /** Runs `count` with `n` sets of groups, each with its own visitor marks. */
+  private async counting<T>(n: number, count: (groups: Groups[]) => Promise<T>): Promise<T> {
+    const marks = Array.from({ length: n }, () => this.visitors.marks());
+    try {
+      return await count(marks.map((m) => new Groups(m)));
+    } finally {
+      for (const m of marks) this.visitors.release(m);
+    }
+  }
+
+  /**
+   * What passes the scope's filters in each of `days` (by position), and the values that pass
+   * `search` in the dictionaries of `dimension`. The panels of one dashboard ask the same filters
+   * of the same days: their passes are kept with the day (the last two sets of filters), and
+   * PostgreSQL is asked which values pass the filters only when a day has none kept.
+   */
+  private async filtered(
+    scope: QueryScope,
+    days: PeriodDay[],
+    dimension?: Dimension,
+    search?: string,
+  ): Promise<{ passesOf: (k: number) => DayPasses; search?: Set<string | null> }> {
     const filters = scope.filters as DimensionFilter[];
     const signature = JSON.stringify(
       filters.map((filter) => [filter.dimension.name, filter.operator, filter.values]),
     );
+    // Held from now on: another request's filters may push them out of the days meanwhile.
+    const held = days.map(({ day }) => this.passes.get(day)?.get(signature));
+    const passing = await this.passingValues(
+      scope,
+      days,
+      held.includes(undefined),
+      dimension,
+      search,
+    );
+    return {
+      passesOf: (k) =>
+        (held[k] ??= this.passesOf(days[k].day, signature, filters, passing.filters)),
+      search: passing.search,
+    };
+  }
+
+  /** Which visits and page views of a day pass `filters` (`signature`), kept with the day. */
+  private passesOf(
+    day: DayColumns,
+    signature: string,
+    filters: DimensionFilter[],
+    passing: Set<string | null>[],
+  ): DayPasses {
     let kept = this.passes.get(day);
     if (!kept) this.passes.set(day, (kept = new Map<string, DayPasses>()));
     const known = kept.get(signature);
@@ -208,7 +263,7 @@ export class ColumnsReader {
    * this format). Days come from the cache when their row is the one cached: the same `xmin`
    * (the transaction that wrote it).
    */
-  private async days(scope: QueryScope): Promise<{ date: string; day: DayColumns }[] | undefined> {
+  private async days(scope: QueryScope): Promise<PeriodDay[] | undefined> {
     const { siteId } = scope;
     const listed = await this.read<{ day: string; version: string | null }>(
       `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, c.xmin::text AS version
@@ -220,28 +275,62 @@ export class ColumnsReader {
     );
     if (listed.some((row) => row.version === null)) return undefined;
     const found = new Map<string, DayColumns>();
-    const wanted: string[] = [];
+    const coming = new Map<string, Promise<DayColumns | undefined>>();
+    const wanted: typeof listed = [];
     for (const row of listed) {
       const cached = this.cached(siteId, row.day, row.version!);
+      const loading = this.loading.get(`${siteId}:${row.day}:${row.version}`);
       if (cached) found.set(row.day, cached);
-      else wanted.push(row.day);
+      else if (loading) coming.set(row.day, loading);
+      else wanted.push(row);
     }
     if (wanted.length > 0) {
-      const rows = await this.read<{ day: string; version: string; data: Buffer }>(
-        `SELECT to_char(day, 'YYYY-MM-DD') AS day, xmin::text AS version, data
-           FROM stats_day_columns WHERE site_id = $1 AND day = ANY($2::date[]) AND format = $3`,
-        [siteId, wanted, FORMAT_VERSION],
+      // The panels of a dashboard ask for the same days at once: one read serves them all.
+      const loaded = this.load(
+        siteId,
+        wanted.map((row) => row.day),
       );
-      for (const row of rows) {
-        const day = DayColumns.decode(row.data);
-        this.remember(siteId, row.day, row.version, day);
-        found.set(row.day, day);
-        await breath();
+      for (const row of wanted) {
+        const key = `${siteId}:${row.day}:${row.version}`;
+        const day = loaded.then((days) => days.get(row.day));
+        const forget = () => void this.loading.delete(key);
+        this.loading.set(key, day);
+        day.then(forget, forget);
+        coming.set(row.day, day);
       }
+    }
+    for (const [date, loading] of coming) {
+      const day = await loading;
+      if (day) found.set(date, day);
     }
     // A day whose columns went meanwhile (retention): the raw rows answer.
     if (found.size < listed.length) return undefined;
-    return listed.map((row) => ({ date: row.day, day: found.get(row.day)! }));
+    // Numbered together, with no await between: all with the same generation of the index.
+    this.visitors.trim(this.cachedVisits);
+    return listed.map((row) => {
+      const day = found.get(row.day)!;
+      return { date: row.day, day, visitors: this.visitors.numbersOf(day) };
+    });
+  }
+
+  /** Reads and decodes the columns of some days of a site, and keeps them. */
+  private async load(siteId: string, days: string[]): Promise<Map<string, DayColumns>> {
+    // Base64, not bytea's hex text: a third less to receive and to turn into a string.
+    const rows = await this.read<{ day: string; version: string; data: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, xmin::text AS version,
+              encode(data, 'base64') AS data
+         FROM stats_day_columns WHERE site_id = $1 AND day = ANY($2::date[]) AND format = $3`,
+      [siteId, days, FORMAT_VERSION],
+    );
+    const loaded = new Map<string, DayColumns>();
+    for (const row of rows) {
+      // Node's base64 decoding skips the line breaks PostgreSQL puts in every 76 characters.
+      const day = DayColumns.decode(Buffer.from(row.data, 'base64'));
+      this.remember(siteId, row.day, row.version, day);
+      loaded.set(row.day, day);
+      await breath();
+    }
+    return loaded;
   }
 
   private cached(siteId: string, day: string, version: string): DayColumns | undefined {
@@ -259,29 +348,33 @@ export class ColumnsReader {
     const old = this.cache.get(key);
     if (old) {
       this.cachedBytes -= old.day.bytes;
+      this.cachedVisits -= old.day.visitCount;
       this.cache.delete(key);
     }
     if (columns.bytes > this.maxBytes) return;
     this.cache.set(key, { version, day: columns });
     this.cachedBytes += columns.bytes;
+    this.cachedVisits += columns.visitCount;
     for (const [oldest, entry] of this.cache) {
       if (this.cachedBytes <= this.maxBytes) break;
       this.cache.delete(oldest);
       this.cachedBytes -= entry.day.bytes;
+      this.cachedVisits -= entry.day.visitCount;
     }
   }
 
   /**
-   * The values of the days' dictionaries that pass each filter, and the search (undefined: no
-   * search), as PostgreSQL decides: one round trip.
+   * The values of the days' dictionaries that pass each filter (with `ofFilters`; else none),
+   * and the search (undefined: no search), as PostgreSQL decides: one round trip, or none.
    */
   private async passingValues(
     scope: QueryScope,
     days: { day: DayColumns }[],
+    ofFilters: boolean,
     dimension?: Dimension,
     search?: string,
   ): Promise<{ filters: Set<string | null>[]; search?: Set<string | null> }> {
-    const filters = scope.filters as DimensionFilter[];
+    const filters = ofFilters ? (scope.filters as DimensionFilter[]) : [];
     const query = new StatsQueryBuilder(scope);
     const selects: string[] = [];
     const candidates: (string | null)[][] = [];
@@ -317,24 +410,33 @@ export class ColumnsReader {
 }
 
 /**
- * Visit-level values (`groupOf` a visit's group, -1 for none): visitors and page views of the
- * day's page views that pass by their visit's value, and visits, bounces, page views and
- * duration of the visits that started that day and pass.
+ * Visit-level values (`by`: one group for every visit, or a group per code of a visit column, -1
+ * for none): visitors and page views of the day's page views that pass by their visit's value,
+ * and visits, bounces, page views and duration of the visits that started that day and pass.
+ * The hottest loop of the stats: everything it reads is a local typed array.
  */
 function countVisits(
   day: DayColumns,
+  visitors: Int32Array,
   passes: DayPasses,
-  groupOf: (visit: number) => number,
+  by: number | { codes: Codes; groupOf: Int32Array },
   groups: Groups,
 ): void {
-  for (let i = 0; i < day.visitCount; i++) {
-    if (!passes.visits[i]) continue;
-    const group = groupOf(i);
+  const { flags, visitPageviews, durations } = day;
+  const { visits: passed, hits: hitsOf, hasPage } = passes;
+  const codes = typeof by === 'number' ? null : by.codes;
+  const groupOf = typeof by === 'number' ? null : by.groupOf;
+  const single = typeof by === 'number' ? by : -1;
+  const count = day.visitCount;
+  for (let i = 0; i < count; i++) {
+    if (passed[i] === 0) continue;
+    const group = codes === null ? single : groupOf![codes[i]];
     if (group < 0) continue;
-    const hits = passes.hits[i];
-    if (hits > 0) groups.hit(group, day.visitors[i], hits);
-    if (day.flags[i] & STARTED && (!passes.hasPage || passes.hasPage[i])) {
-      groups.visit(group, (day.flags[i] & BOUNCED) !== 0, day.visitPageviews[i], day.durations[i]);
+    const hits = hitsOf[i];
+    if (hits > 0) groups.hit(group, visitors[i], hits);
+    const flag = flags[i];
+    if ((flag & STARTED) !== 0 && (hasPage === null || hasPage[i] !== 0)) {
+      groups.visit(group, (flag & BOUNCED) !== 0, visitPageviews[i], durations[i]);
     }
   }
 }
@@ -345,23 +447,27 @@ function countVisits(
  */
 function countPageViews(
   day: DayColumns,
+  visitors: Int32Array,
   codes: Codes,
-  groupOf: number[],
+  groupOf: Int32Array,
   passes: DayPasses,
   groups: Groups,
 ): void {
   // A visit's page views are consecutive: the last visit seen with a value is enough.
   const lastVisit = new Int32Array(groupOf.length).fill(-1);
   const visits = day.pageViewVisits;
-  for (let j = 0; j < day.pageViewCount; j++) {
+  const passed = passes.visits;
+  const pagePassed = passes.pageViews;
+  const count = day.pageViewCount;
+  for (let j = 0; j < count; j++) {
     const visit = visits[j];
-    if (!passes.visits[visit] || (passes.pageViews && !passes.pageViews[j])) continue;
+    if (passed[visit] === 0 || (pagePassed !== null && pagePassed[j] === 0)) continue;
     const code = codes[j];
     const group = groupOf[code];
     if (group < 0) continue;
     if (lastVisit[code] !== visit) {
       lastVisit[code] = visit;
-      groups.hit(group, day.visitors[visit], 1);
+      groups.hit(group, visitors[visit], 1);
       groups.pageVisit(group);
     } else {
       groups.pageviews[group]++;
@@ -372,17 +478,20 @@ function countPageViews(
 /** Custom events by name: their visitors, and the events (counted as `pageviews`). */
 function countEvents(
   day: DayColumns,
+  visitors: Int32Array,
   codes: Codes,
-  groupOf: number[],
+  groupOf: Int32Array,
   passes: DayPasses,
   groups: Groups,
 ): void {
   const visits = day.eventVisits;
+  const passed = passes.visits;
+  const eventPassed = passes.events;
   for (let j = 0; j < visits.length; j++) {
     const visit = visits[j];
-    if (!passes.visits[visit] || (passes.events && !passes.events[j])) continue;
+    if (passed[visit] === 0 || (eventPassed !== null && eventPassed[j] === 0)) continue;
     const group = groupOf[codes[j]];
-    if (group >= 0) groups.hit(group, day.visitors[visit], 1);
+    if (group >= 0) groups.hit(group, visitors[visit], 1);
   }
 }
 
@@ -395,10 +504,14 @@ class Groups {
   private bounces: number[] = [];
   private visitPageviews: number[] = [];
   private durations: number[] = [];
-  /** Visitor keys with their group, to count distinct ones per group at the end. */
-  private keys = new Float64Array(1 << 16);
-  private keyGroups = new Int32Array(1 << 16);
-  private keyCount = 0;
+  /** Distinct visitors per group, but for those first seen in another group (`pairs`). */
+  private visitors: number[] = [];
+  /** Visitors seen in a group other than their first, with that group: maybe seen there before. */
+  private pairVisitors = new Int32Array(1 << 12);
+  private pairGroups = new Int32Array(1 << 12);
+  private pairCount = 0;
+
+  constructor(private readonly marks: VisitorMarks) {}
 
   of(value: string | null): number {
     let group = this.index.get(value);
@@ -411,6 +524,7 @@ class Groups {
       this.bounces.push(0);
       this.visitPageviews.push(0);
       this.durations.push(0);
+      this.visitors.push(0);
     }
     return group;
   }
@@ -418,16 +532,22 @@ class Groups {
   /** Page views of a visitor with the group's value (the visitor counted once per group). */
   hit(group: number, visitor: number, pageviews: number): void {
     this.pageviews[group] += pageviews;
-    if (this.keyCount === this.keys.length) {
-      const keys = new Float64Array(this.keys.length * 2);
-      keys.set(this.keys);
-      this.keys = keys;
-      const keyGroups = new Int32Array(this.keyGroups.length * 2);
-      keyGroups.set(this.keyGroups);
-      this.keyGroups = keyGroups;
+    const seen = this.marks.see(visitor, group);
+    if (seen === FIRST) this.visitors[group]++;
+    else if (seen === OTHER) this.pair(visitor, group);
+  }
+
+  private pair(visitor: number, group: number): void {
+    if (this.pairCount === this.pairVisitors.length) {
+      const visitors = new Int32Array(this.pairCount * 2);
+      visitors.set(this.pairVisitors);
+      this.pairVisitors = visitors;
+      const groups = new Int32Array(this.pairCount * 2);
+      groups.set(this.pairGroups);
+      this.pairGroups = groups;
     }
-    this.keys[this.keyCount] = visitor;
-    this.keyGroups[this.keyCount++] = group;
+    this.pairVisitors[this.pairCount] = visitor;
+    this.pairGroups[this.pairCount++] = group;
   }
 
   /** A visit that started in the period, for a visit-level value. */
@@ -445,13 +565,13 @@ class Groups {
 
   /** Every group touched (or every group, with `all`), with its distinct visitors. */
   totals(all = false): ValueTotals[] {
-    const visitors = this.distinctVisitors();
+    this.countPairs();
     const out: ValueTotals[] = [];
     for (let group = 0; group < this.values.length; group++) {
       if (!all && this.pageviews[group] === 0 && this.visits[group] === 0) continue;
       out.push({
         value: this.values[group],
-        visitors: visitors[group],
+        visitors: this.visitors[group],
         visits: this.visits[group],
         pageviews: this.pageviews[group],
         bounces: this.bounces[group],
@@ -463,47 +583,45 @@ class Groups {
   }
 
   /**
-   * Distinct visitor keys per group. The (group, key) pairs are laid out in buckets by a hash of
-   * both (about four pairs a bucket), and each bucket is checked pair by pair: linear in the
-   * pairs, two to three times faster than sorting each group's keys.
+   * Adds the distinct pairs to their groups' visitors. The pairs are laid out in buckets by a
+   * hash of both (about four a bucket), and each bucket is checked pair by pair: linear in the
+   * pairs, and kind to the processor's caches.
    */
-  private distinctVisitors(): Int32Array {
-    const count = this.keyCount;
-    const keys = this.keys;
-    const keyGroups = this.keyGroups;
+  private countPairs(): void {
+    const count = this.pairCount;
+    const visitors = this.pairVisitors;
+    const groups = this.pairGroups;
     let buckets = 1;
     while (buckets * 4 < count) buckets <<= 1;
     const mask = buckets - 1;
     const bucketOf = new Int32Array(count);
     const starts = new Int32Array(buckets + 1);
     for (let k = 0; k < count; k++) {
-      // `| 0` keeps the key's low 32 bits (an integer below 2^53).
-      let hash = Math.imul((keys[k] | 0) ^ Math.imul(keyGroups[k], 0x9e3779b1), 0x85ebca6b);
+      let hash = Math.imul(visitors[k] ^ Math.imul(groups[k], 0x9e3779b1), 0x85ebca6b);
       hash ^= hash >>> 15;
       bucketOf[k] = hash & mask;
       starts[(hash & mask) + 1]++;
     }
     for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
     const next = starts.slice(0, buckets);
-    const laidKeys = new Float64Array(count);
+    const laidVisitors = new Int32Array(count);
     const laidGroups = new Int32Array(count);
     for (let k = 0; k < count; k++) {
       const at = next[bucketOf[k]]++;
-      laidKeys[at] = keys[k];
-      laidGroups[at] = keyGroups[k];
+      laidVisitors[at] = visitors[k];
+      laidGroups[at] = groups[k];
     }
-    const visitors = new Int32Array(this.values.length);
     for (let b = 0; b < buckets; b++) {
       const from = starts[b];
       for (let i = from; i < starts[b + 1]; i++) {
         let seen = false;
         for (let j = from; j < i && !seen; j++) {
-          seen = laidKeys[j] === laidKeys[i] && laidGroups[j] === laidGroups[i];
+          seen = laidVisitors[j] === laidVisitors[i] && laidGroups[j] === laidGroups[i];
         }
-        if (!seen) visitors[laidGroups[i]]++;
+        if (!seen) this.visitors[laidGroups[i]]++;
       }
     }
-    return visitors;
+    this.pairCount = 0;
   }
 }
 
