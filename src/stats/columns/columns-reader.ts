@@ -56,6 +56,10 @@ interface PeriodDay {
 interface DayPasses {
   /** Per visit: it passes the visit filters (1) or not (0). */
   visits: Uint8Array;
+  /** The visits that pass them, in order; null when every visit does (no visit filter). */
+  visitList: Uint32Array | null;
+  /** The page views of the day that pass every filter, in order; null without filters. */
+  pageViewList: Uint32Array | null;
   /** Per page view of the day and later: it passes the page filters; null without any. */
   pageViews: Uint8Array | null;
   /** Per visit: its page views that day that pass the page filters (all, without any). */
@@ -245,7 +249,13 @@ export class ColumnsReader {
         day.eventPageCodes.get(name)!,
       );
     });
-    if (!pageViews) return { visits, pageViews, hits: day.hits, hasPage: null, events };
+    const visitList = filters.some((filter) => filter.dimension.level === 'visit')
+      ? indicesOf(visits)
+      : null;
+    const pageViewList = filters.length > 0 ? passingPageViews(day, visits, pageViews) : null;
+    if (!pageViews) {
+      return { visits, visitList, pageViewList, pageViews, hits: day.hits, hasPage: null, events };
+    }
     const hits = new Uint32Array(day.visitCount);
     const hasPage = new Uint8Array(day.visitCount);
     const pageViewVisits = day.pageViewVisits;
@@ -255,7 +265,7 @@ export class ColumnsReader {
       hasPage[visit] = 1;
       if (j < day.pageViewCount) hits[visit]++;
     }
-    return { visits, pageViews, hits, hasPage, events };
+    return { visits, visitList, pageViewList, pageViews, hits, hasPage, events };
   }
 
   /**
@@ -423,13 +433,14 @@ function countVisits(
   groups: Groups,
 ): void {
   const { flags, visitPageviews, durations } = day;
-  const { visits: passed, hits: hitsOf, hasPage } = passes;
+  const { visitList, hits: hitsOf, hasPage } = passes;
   const codes = typeof by === 'number' ? null : by.codes;
   const groupOf = typeof by === 'number' ? null : by.groupOf;
   const single = typeof by === 'number' ? by : -1;
-  const count = day.visitCount;
-  for (let i = 0; i < count; i++) {
-    if (passed[i] === 0) continue;
+  // Only the visits that pass the visit filters (a third of them for a common source, say).
+  const count = visitList === null ? day.visitCount : visitList.length;
+  for (let k = 0; k < count; k++) {
+    const i = visitList === null ? k : visitList[k];
     const group = codes === null ? single : groupOf![codes[i]];
     if (group < 0) continue;
     const hits = hitsOf[i];
@@ -456,12 +467,11 @@ function countPageViews(
   // A visit's page views are consecutive: the last visit seen with a value is enough.
   const lastVisit = new Int32Array(groupOf.length).fill(-1);
   const visits = day.pageViewVisits;
-  const passed = passes.visits;
-  const pagePassed = passes.pageViews;
-  const count = day.pageViewCount;
-  for (let j = 0; j < count; j++) {
+  const list = passes.pageViewList;
+  const count = list === null ? day.pageViewCount : list.length;
+  for (let k = 0; k < count; k++) {
+    const j = list === null ? k : list[k];
     const visit = visits[j];
-    if (passed[visit] === 0 || (pagePassed !== null && pagePassed[j] === 0)) continue;
     const code = codes[j];
     const group = groupOf[code];
     if (group < 0) continue;
@@ -493,6 +503,29 @@ function countEvents(
     const group = groupOf[codes[j]];
     if (group >= 0) groups.hit(group, visitors[visit], 1);
   }
+}
+
+/** The page views of the day (not the later ones) of passing visits that pass the page filters. */
+function passingPageViews(
+  day: DayColumns,
+  visits: Uint8Array,
+  pageViews: Uint8Array | null,
+): Uint32Array {
+  const ofVisit = day.pageViewVisits;
+  const passes = new Uint8Array(day.pageViewCount);
+  for (let j = 0; j < passes.length; j++) {
+    passes[j] = visits[ofVisit[j]] & (pageViews === null ? 1 : pageViews[j]);
+  }
+  return indicesOf(passes);
+}
+
+/** The positions of the ones in `flags`, in order. */
+function indicesOf(flags: Uint8Array): Uint32Array {
+  let count = 0;
+  for (let i = 0; i < flags.length; i++) count += flags[i];
+  const indices = new Uint32Array(count);
+  for (let i = 0, k = 0; i < flags.length; i++) if (flags[i] !== 0) indices[k++] = i;
+  return indices;
 }
 
 /** The values of a breakdown being counted, by group number. */

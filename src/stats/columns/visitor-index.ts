@@ -121,20 +121,22 @@ function slotOf(key: number, mask: number): number {
  * to the caller (`Groups` sorts those pairs out at the end).
  */
 export class VisitorMarks {
-  /** The count a visitor was last seen in: `count` for this one. */
-  private seenIn = new Int32Array(0);
-  /** The first group a visitor was seen in during this count. */
+  /**
+   * Whether a visitor was seen in this count: one byte each, cleared at the start of a count,
+   * so that the array most read stays small enough for the processor's caches.
+   */
+  private seen = new Uint8Array(0);
+  /** The first group a visitor was seen in during this count (read only when seen). */
   private firstGroup = new Int32Array(0);
-  private count = 0;
 
   /** Starts a count over visitors numbered below `visitors`. */
   start(visitors: number): void {
-    if (this.seenIn.length < visitors || this.count === 0x7fffffff) {
-      this.seenIn = new Int32Array(Math.max(visitors, 2 * this.seenIn.length));
-      this.firstGroup = new Int32Array(this.seenIn.length);
-      this.count = 0;
+    if (this.seen.length < visitors) {
+      this.seen = new Uint8Array(Math.max(visitors, 2 * this.seen.length));
+      this.firstGroup = new Int32Array(this.seen.length);
+    } else {
+      this.seen.fill(0);
     }
-    this.count += 1;
   }
 
   /**
@@ -143,8 +145,8 @@ export class VisitorMarks {
    * not have been seen in `group` too.
    */
   see(visitor: number, group: number): Seen {
-    if (this.seenIn[visitor] !== this.count) {
-      this.seenIn[visitor] = this.count;
+    if (this.seen[visitor] === 0) {
+      this.seen[visitor] = 1;
       this.firstGroup[visitor] = group;
       return FIRST;
     }
