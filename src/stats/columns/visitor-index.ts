@@ -3,7 +3,7 @@ import type { DayColumns } from './day-columns.js';
 /** The key of an empty slot of the index: visitor hashes are integers (of 52 bits, signed). */
 const NO_KEY = 0.5;
 /** Marks kept for the next counts (more are made while more requests count at once). */
-const KEPT_MARKS = 2;
+const KEPT_MARKS = 6;
 
 /**
  * Small dense numbers (0, 1, 2…) for the visitor hashes of the cached days, the same number for
