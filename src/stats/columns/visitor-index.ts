@@ -21,6 +21,8 @@ export class VisitorIndex {
   private count = 0;
   /** Bumped when the index starts afresh: numbers of an older generation are stale. */
   private generation = 0;
+  /** How many visitors the index held before it last started afresh. */
+  private before = 0;
   private readonly numbered = new WeakMap<
     DayColumns,
     { generation: number; numbers: Int32Array }
@@ -51,6 +53,7 @@ export class VisitorIndex {
    */
   trim(cachedVisits: number): void {
     if (this.count <= Math.max(this.floor, 2 * cachedVisits)) return;
+    this.before = this.count;
     this.keys = new Float64Array(1 << 16).fill(NO_KEY);
     this.values = new Int32Array(1 << 16);
     this.count = 0;
@@ -64,7 +67,8 @@ export class VisitorIndex {
    */
   marks(): VisitorMarks {
     const marks = this.kept.pop() ?? new VisitorMarks();
-    marks.start(this.count);
+    // A count that numbered its days just before the index started afresh uses older numbers.
+    marks.start(Math.max(this.count, this.before));
     return marks;
   }
 
