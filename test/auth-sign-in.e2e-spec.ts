@@ -168,7 +168,7 @@ describe('sign-in, sign-out, sessions and password change (/api/auth)', () => {
 
     const wrongTimes: number[] = [];
     const unknownTimes: number[] = [];
-    for (let attempt = 0; attempt < 7; attempt += 1) {
+    for (let attempt = 0; attempt < 9; attempt += 1) {
       for (const [email, times] of [
         [known, wrongTimes],
         [uniqueEmail('nobody'), unknownTimes],
@@ -178,12 +178,15 @@ describe('sign-in, sign-out, sessions and password change (/api/auth)', () => {
         times.push(performance.now() - started);
       }
     }
-    const ratio = median(wrongTimes) / median(unknownTimes);
-    expect(
-      ratio,
-      `wrong ${median(wrongTimes)} ms, unknown ${median(unknownTimes)} ms`,
-    ).toBeLessThan(3);
-    expect(ratio).toBeGreaterThan(1 / 3);
+    // The fastest of each: what the work itself costs. The suite runs other files beside this one
+    // on two cores, which stretches single answers (a median of 88 ms against 29 ms was seen in
+    // CI); without the argon2 work for an unknown address the fastest answers differ about fourfold.
+    const fastestWrong = Math.min(...wrongTimes);
+    const fastestUnknown = Math.min(...unknownTimes);
+    const ratio = fastestWrong / fastestUnknown;
+    const times = `wrong ${fastestWrong} ms (median ${median(wrongTimes)}), unknown ${fastestUnknown} ms (median ${median(unknownTimes)})`;
+    expect(ratio, times).toBeLessThan(2);
+    expect(ratio, times).toBeGreaterThan(1 / 2);
   });
 
   it('should hash the password again with today’s parameters when the stored hash is weaker', async () => {
