@@ -5,6 +5,7 @@
  * BENCH_ROUNDS (3), BENCH_CONNECTIONS (50), BENCH_ROLLUP_INTERVAL_SECONDS (5: the server's
  * STATS_ROLLUP_INTERVAL_SECONDS, so the stats rollup job recomputes the site's day several times
  * during the run, as it would every minute in production; 0 runs without rollups),
+ * BENCH_NODE_ARGS (Node options for the app alone: `--cpu-prof --cpu-prof-dir=/tmp/p`),
  * DATABASE_URL (unset: a throw-away embedded PostgreSQL).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -20,6 +21,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROLLUP_INTERVAL = Number(process.env.BENCH_ROLLUP_INTERVAL_SECONDS ?? 5);
+const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const WARMUP_SECONDS = 3;
 const VISITORS = 20_000;
 const CHROME_UA =
@@ -159,8 +161,8 @@ async function waitForHttp(url: string, child: ChildProcess, seconds = 60): Prom
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [script], {
+function start(script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -298,15 +300,19 @@ async function main(): Promise<void> {
   const databaseUrl = database.url;
   const appPort = 18_181;
   const baselinePort = 18_182;
-  const app = start(join(here, '../src/main.js'), {
-    DATABASE_URL: databaseUrl,
-    PORT: String(appPort),
-    HOST: '127.0.0.1',
-    TRUST_PROXY: '1',
-    LOG_LEVEL: 'warn',
-    CREATE_DEMO_SITE: 'false',
-    STATS_ROLLUP_INTERVAL_SECONDS: String(ROLLUP_INTERVAL),
-  });
+  const app = start(
+    join(here, '../src/main.js'),
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: String(appPort),
+      HOST: '127.0.0.1',
+      TRUST_PROXY: '1',
+      LOG_LEVEL: 'warn',
+      CREATE_DEMO_SITE: 'false',
+      STATS_ROLLUP_INTERVAL_SECONDS: String(ROLLUP_INTERVAL),
+    },
+    NODE_ARGS,
+  );
   const baseline = start(join(here, 'baseline/main.js'), { PORT: String(baselinePort) });
   try {
     await waitForHttp(`http://127.0.0.1:${appPort}/health`, app);

@@ -126,6 +126,7 @@ class KnownResources extends ResourceAccessService {
     return Promise.resolve({
       accountId: ACCOUNT,
       role: userId === USER ? (this.roles[ACCOUNT] ?? null) : null,
+      timezone: 'Europe/Berlin',
     });
   }
 
@@ -220,6 +221,7 @@ describe('AccessGuard', () => {
     expect((req as unknown as AuthenticatedRequest).access).toEqual({
       accountId: ACCOUNT,
       siteId: SITE,
+      siteTimezone: 'Europe/Berlin',
       role: 'admin',
     });
   });

@@ -101,7 +101,7 @@ export class AccessGuard implements CanActivate {
           : `API keys cannot do this; it needs a member with the ${rule.role} role.`,
       );
     }
-    req.access = { accountId: found.accountId, siteId: found.siteId, role };
+    req.access = { ...found, role };
     return true;
   }
 
@@ -110,7 +110,7 @@ export class AccessGuard implements CanActivate {
     kind: 'account' | 'site',
     id: string,
     principal: Principal,
-  ): Promise<{ accountId: string; siteId?: string; role: MembershipRole } | null> {
+  ): Promise<ResourceAccess | null> {
     const userId = principal.type === 'user' ? principal.userId : null;
     if (principal.type === 'shared_link') {
       // Only the link's own site; any other id reads as one that does not exist.
@@ -121,13 +121,14 @@ export class AccessGuard implements CanActivate {
     if (kind === 'site') {
       const site = await this.resources.siteMembership(id, userId);
       if (!site) return null;
+      const siteId = id.toLowerCase();
       if (principal.type === 'api_key') {
         return site.accountId === principal.accountId
-          ? { accountId: site.accountId, siteId: id.toLowerCase(), role: 'viewer' }
+          ? { accountId: site.accountId, siteId, siteTimezone: site.timezone, role: 'viewer' }
           : null;
       }
       return site.role
-        ? { accountId: site.accountId, siteId: id.toLowerCase(), role: site.role }
+        ? { accountId: site.accountId, siteId, siteTimezone: site.timezone, role: site.role }
         : null;
     }
     if (principal.type === 'api_key') {

@@ -42,6 +42,8 @@ export type Principal = UserPrincipal | ApiKeyPrincipal | SharedLinkPrincipal;
 export interface ResourceAccess {
   readonly accountId: string;
   readonly siteId?: string;
+  /** The site's IANA timezone, when the guard read it with the site (not for shared links). */
+  readonly siteTimezone?: string;
   readonly role: MembershipRole;
 }
 

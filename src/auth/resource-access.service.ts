@@ -11,21 +11,22 @@ export class ResourceAccessService {
 
   /**
    * The account that owns the site and the user's role in it (null when not a member); null when
-   * no such site (an id that is not a UUID names none, nor does a site being deleted).
+   * no such site (an id that is not a UUID names none, nor does a site being deleted). The site's
+   * timezone comes along: the stats routes need it, and need not ask again.
    */
   async siteMembership(
     siteId: string,
     userId: string | null,
-  ): Promise<{ accountId: string; role: MembershipRole | null } | null> {
+  ): Promise<{ accountId: string; role: MembershipRole | null; timezone: string } | null> {
     if (!isUuid(siteId)) return null;
-    const [row]: { account_id: string; role: MembershipRole | null }[] =
+    const [row]: { account_id: string; role: MembershipRole | null; timezone: string }[] =
       await this.dataSource.query(
-        `SELECT s.account_id, m.role FROM sites s
+        `SELECT s.account_id, m.role, s.timezone FROM sites s
            LEFT JOIN memberships m ON m.account_id = s.account_id AND m.user_id = $2
           WHERE s.id = $1 AND s.deleted_at IS NULL`,
         [siteId, userId],
       );
-    return row ? { accountId: row.account_id, role: row.role } : null;
+    return row ? { accountId: row.account_id, role: row.role, timezone: row.timezone } : null;
   }
 
   /** The user's role in the account; null when not a member (or no such account). */

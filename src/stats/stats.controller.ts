@@ -56,8 +56,9 @@ const INVALID = ApiBadRequestResponse({
     'A parameter, filter, period or dimension is invalid; the message says which and why.',
 });
 
-function statsRequest(query: StatsQueryDto): StatsRequest {
+function statsRequest(query: StatsQueryDto, access: ResourceAccess): StatsRequest {
   return {
+    timezone: access.siteTimezone,
     period: query.period,
     date: query.date,
     from: query.from,
@@ -107,7 +108,7 @@ export class StatsController {
     @Req() req: Request,
   ): Promise<SummaryResult> {
     this.record(req, principal, access, 'stats.summary');
-    return answering(() => this.stats.summary(siteIdOf(access), statsRequest(query)));
+    return answering(() => this.stats.summary(siteIdOf(access), statsRequest(query, access)));
   }
 
   @Get('timeseries')
@@ -129,7 +130,7 @@ export class StatsController {
     this.record(req, principal, access, 'stats.timeseries');
     return answering(() =>
       this.stats.timeseries(siteIdOf(access), {
-        ...statsRequest(query),
+        ...statsRequest(query, access),
         interval: query.interval,
       }),
     );
@@ -160,7 +161,7 @@ export class StatsController {
   ): Promise<BreakdownResult | undefined> {
     const siteId = siteIdOf(access);
     const request = {
-      ...statsRequest(query),
+      ...statsRequest(query, access),
       dimension,
       search: query.search,
       sort: query.sort,
@@ -206,7 +207,9 @@ export class StatsController {
     @Req() req: Request,
   ): Promise<RealtimeResult> {
     this.record(req, principal, access, 'stats.realtime');
-    return answering(() => this.stats.realtime(siteIdOf(access), query.filter, query.limit));
+    return answering(() =>
+      this.stats.realtime(siteIdOf(access), query.filter, query.limit, access.siteTimezone),
+    );
   }
 
   @Get('goals')
@@ -226,7 +229,7 @@ export class StatsController {
     @Req() req: Request,
   ): Promise<GoalsResult> {
     this.record(req, principal, access, 'stats.goals');
-    return answering(() => this.stats.goals(siteIdOf(access), statsRequest(query)));
+    return answering(() => this.stats.goals(siteIdOf(access), statsRequest(query, access)));
   }
 
   @Get('event-properties')
@@ -248,7 +251,14 @@ export class StatsController {
     return answering(() =>
       this.stats.eventProperties(
         siteIdOf(access),
-        { period: query.period, date: query.date, from: query.from, to: query.to, compare: 'off' },
+        {
+          period: query.period,
+          date: query.date,
+          from: query.from,
+          to: query.to,
+          compare: 'off',
+          timezone: access.siteTimezone,
+        },
         query.event,
       ),
     );
@@ -278,6 +288,7 @@ export class StatsController {
         from: query.from,
         to: query.to,
         compare: 'off',
+        timezone: access.siteTimezone,
       }),
     );
   }
@@ -310,7 +321,7 @@ export class StatsController {
       return this.stats.streamRaw(
         siteIdOf(access),
         kind,
-        statsRequest(query),
+        statsRequest(query, access),
         (view, head) => {
           columns = head;
           writer.start(`${kind}-${view.from}-${view.to}.csv`, columns);
