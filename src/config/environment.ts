@@ -12,6 +12,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { availableParallelism } from 'node:os';
 import proxyAddr from 'proxy-addr';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -118,6 +119,9 @@ export class Environment {
 
   @IntegerVariable(0, 65536, 'MiB')
   STATS_COLUMNS_CACHE_MB = 512;
+
+  @IntegerVariable(0, 64)
+  STATS_COUNT_THREADS = Math.min(4, availableParallelism());
 
   @IsOptional()
   @IsString()

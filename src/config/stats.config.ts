@@ -19,6 +19,8 @@ export const statsConfig = registerAs('stats', () => {
      * 26 bytes a page view.
      */
     columnsCacheBytes: env.STATS_COLUMNS_CACHE_MB * 1024 * 1024,
+    /** Worker threads that count the day columns (see `CountPool`); 0: the main thread does. */
+    countThreads: env.STATS_COUNT_THREADS,
     ingestTimeoutMs: env.INGEST_TIMEOUT_MS,
     sessionTimeoutMs: env.SESSION_TIMEOUT_MINUTES * 60_000,
   };

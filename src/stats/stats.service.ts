@@ -1,4 +1,9 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock.js';
 import { Semaphore, SemaphoreFullError, SemaphoreTimeoutError } from '../common/semaphore.js';
@@ -42,6 +47,7 @@ import {
   visitorsOf,
 } from './rollups/rollup-queries.js';
 import { bucketOf, ColumnsReader, columnsAnswer } from './columns/columns-reader.js';
+import { CountPool } from './columns/count-pool.js';
 import { StatsPool } from './stats-pool.js';
 import { type GoalDefinition, type QueryScope, StatsQueryBuilder } from './stats-query.js';
 
@@ -236,11 +242,13 @@ interface Prepared {
  * number follows the definitions in the README ("Stats: definitions").
  */
 @Injectable()
-export class StatsService {
+export class StatsService implements OnApplicationShutdown {
   /** Whether to read rollups where they answer (`STATS_ROLLUP_INTERVAL_SECONDS` > 0). */
   private readonly rollupsOn: boolean;
   /** The day columns, for breakdowns that no rollup answers. */
   private readonly columns: ColumnsReader;
+  /** Where the day columns are counted: worker threads (see `CountPool`). */
+  private readonly counting: CountPool;
   /**
    * Bounds the connections the stats hold (their own, and the main pool's for goal lookups),
    * whatever the number of dashboards open; a request waits for a slot up to the query timeout.
@@ -260,9 +268,11 @@ export class StatsService {
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
     this.rollupsOn = config.rollupIntervalMs > 0;
+    this.counting = new CountPool(config.countThreads);
     this.columns = new ColumnsReader(
       (sql, params) => this.read(sql, params),
       config.columnsCacheBytes,
+      this.counting,
     );
     this.connections = new Semaphore(config.maxConcurrentQueries, 1000, config.queryTimeoutMs);
     this.heavy = new Semaphore(
@@ -270,6 +280,10 @@ export class StatsService {
       1000,
       config.queryTimeoutMs,
     );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.counting.close();
   }
 
   async summary(siteId: string, request: StatsRequest): Promise<SummaryResult> {

@@ -2,17 +2,18 @@ import type { Dimension } from '../dimensions.js';
 import type { Totals } from '../stats.service.js';
 import { type DimensionFilter, likePattern } from '../filters.js';
 import { type QueryScope, StatsQueryBuilder } from '../stats-query.js';
+import { CountPool } from './count-pool.js';
 import {
-  BOUNCED,
   type Codes,
   DayColumns,
   EVENT_COLUMN,
   FORMAT_VERSION,
   PAGE_COLUMNS,
-  STARTED,
+  sharedArray,
   VISIT_COLUMNS,
 } from './day-columns.js';
-import { OTHER, FIRST, VisitorIndex, type VisitorMarks } from './visitor-index.js';
+import type { CountDay, CountTask, DayPasses, GroupTotals } from './day-count.js';
+import { VisitorIndex } from './visitor-index.js';
 
 /** A read-only query on a stats connection. */
 export type Read = <T>(sql: string, params: unknown[]) => Promise<T[]>;
@@ -52,24 +53,6 @@ interface PeriodDay {
   visitors: Int32Array;
 }
 
-/** What passes the filters in one day: visits, page views, and visits with a passing page view. */
-interface DayPasses {
-  /** Per visit: it passes the visit filters (1) or not (0). */
-  visits: Uint8Array;
-  /** The visits that pass them, in order; null when every visit does (no visit filter). */
-  visitList: Uint32Array | null;
-  /** The page views of the day that pass every filter, in order; null without filters. */
-  pageViewList: Uint32Array | null;
-  /** Per page view of the day and later: it passes the page filters; null without any. */
-  pageViews: Uint8Array | null;
-  /** Per visit: its page views that day that pass the page filters (all, without any). */
-  hits: Uint32Array;
-  /** Per visit that started that day: it has a page view that passes the page filters. */
-  hasPage: Uint8Array | null;
-  /** Per custom event: its page passes the page filters; null without any. */
-  events: Uint8Array | null;
-}
-
 /**
  * Counts breakdowns, totals and timeseries from the day columns (see `day-columns.ts`) of a
  * period's days, kept in memory up to `maxBytes` (least recently used first out) and read again
@@ -90,9 +73,13 @@ export class ColumnsReader {
   private cachedBytes = 0;
   private cachedVisits = 0;
 
+  /**
+   * @param pool where the counts run: on worker threads, or (the default) on the main thread.
+   */
   constructor(
     private readonly read: Read,
     private readonly maxBytes: number,
+    private readonly pool = new CountPool(0),
   ) {}
 
   /**
@@ -108,27 +95,22 @@ export class ColumnsReader {
     const days = await this.days(scope);
     if (!days) return undefined;
     const filtered = await this.filtered(scope, days, dimension, search);
-    return this.counting(dimension.level === 'event' ? 2 : 1, async ([groups, everyone]) => {
-      const all = everyone?.of(null) ?? -1;
-      for (const [k, { day, visitors }] of days.entries()) {
-        const passes = filtered.passesOf(k);
+    const groups = new GroupNames();
+    const result = await this.count(
+      dimension.level,
+      days,
+      filtered,
+      groups,
+      (day) => {
         const column = day.column(dimension.name);
         const groupOf = Int32Array.from(column.values, (value) =>
           filtered.search && !filtered.search.has(value) ? -1 : groups.of(value),
         );
-        if (dimension.level === 'visit') {
-          countVisits(day, visitors, passes, { codes: column.codes, groupOf }, groups);
-        } else if (dimension.level === 'page') {
-          countPageViews(day, visitors, column.codes, groupOf, passes, groups);
-        } else countEvents(day, visitors, column.codes, groupOf, passes, groups);
-        if (everyone) countVisits(day, visitors, passes, all, everyone);
-        await breath();
-      }
-      return {
-        values: groups.totals(),
-        visitors: everyone ? everyone.totals(true)[0].visitors : 0,
-      };
-    });
+        return { codes: column.codes, groupOf };
+      },
+      dimension.level === 'event',
+    );
+    return { values: groups.totals(result.groups), visitors: result.everyone };
   }
 
   /** The totals of `scope`, or undefined (see `breakdown`). */
@@ -136,14 +118,10 @@ export class ColumnsReader {
     const days = await this.days(scope);
     if (!days) return undefined;
     const filtered = await this.filtered(scope, days);
-    return this.counting(1, async ([groups]) => {
-      const group = groups.of(null);
-      for (const [k, { day, visitors }] of days.entries()) {
-        countVisits(day, visitors, filtered.passesOf(k), group, groups);
-        await breath();
-      }
-      return groups.totals(true)[0];
-    });
+    const groups = new GroupNames();
+    const all = groups.of(null);
+    const result = await this.count('visit', days, filtered, groups, () => all);
+    return groups.totals(result.groups, true)[0];
   }
 
   /**
@@ -154,24 +132,52 @@ export class ColumnsReader {
     const days = await this.days(scope);
     if (!days) return undefined;
     const filtered = await this.filtered(scope, days);
-    return this.counting(1, async ([groups]) => {
-      for (const [k, { date, day, visitors }] of days.entries()) {
-        const group = groups.of(bucketOf(date, interval));
-        countVisits(day, visitors, filtered.passesOf(k), group, groups);
-        await breath();
-      }
-      return new Map(groups.totals().map(({ value, ...totals }) => [value!, totals]));
-    });
+    const groups = new GroupNames();
+    const result = await this.count('visit', days, filtered, groups, (_day, date) =>
+      groups.of(bucketOf(date, interval)),
+    );
+    return new Map(groups.totals(result.groups).map(({ value, ...totals }) => [value!, totals]));
   }
 
-  /** Runs `count` with `n` sets of groups, each with its own visitor marks. */
-  private async counting<T>(n: number, count: (groups: Groups[]) => Promise<T>): Promise<T> {
-    const marks = Array.from({ length: n }, () => this.visitors.marks());
-    try {
-      return await count(marks.map((m) => new Groups(m)));
-    } finally {
-      for (const m of marks) this.visitors.release(m);
+  /**
+   * Counts `days` by `level` in the groups `by` gives a day (a group per code of a column, or one
+   * group for the whole day), on the pool.
+   */
+  private async count(
+    level: CountTask['level'],
+    days: PeriodDay[],
+    filtered: { passesOf: (k: number) => DayPasses; fresh: (k: number) => boolean },
+    groups: GroupNames,
+    by: (day: DayColumns, date: string) => number | { codes: Codes; groupOf: Int32Array },
+    everyone = false,
+  ): Promise<{ groups: GroupTotals; everyone: number }> {
+    const counted: CountDay[] = [];
+    for (const [k, { date, day, visitors }] of days.entries()) {
+      // Working out what passes takes a few milliseconds a day, once per day and filters.
+      if (!filtered.fresh(k)) await breath();
+      const passes = filtered.passesOf(k);
+      const grouping = by(day, date);
+      counted.push({
+        flags: day.flags,
+        visitPageviews: day.visitPageviews,
+        durations: day.durations,
+        pageViewVisits: day.pageViewVisits,
+        pageViewCount: day.pageViewCount,
+        eventVisits: day.eventVisits,
+        visitors,
+        passes,
+        ...(typeof grouping === 'number'
+          ? { codes: null, groupOf: null, single: grouping }
+          : { ...grouping, single: -1 }),
+      });
     }
+    return this.pool.run({
+      level,
+      groups: groups.size,
+      visitors: this.visitors.bound,
+      everyone,
+      days: counted,
+    });
   }
 
   /**
@@ -185,7 +191,12 @@ export class ColumnsReader {
     days: PeriodDay[],
     dimension?: Dimension,
     search?: string,
-  ): Promise<{ passesOf: (k: number) => DayPasses; search?: Set<string | null> }> {
+  ): Promise<{
+    passesOf: (k: number) => DayPasses;
+    /** Whether the passes of a day are at hand (kept), not to be worked out. */
+    fresh: (k: number) => boolean;
+    search?: Set<string | null>;
+  }> {
     const filters = scope.filters as DimensionFilter[];
     const signature = JSON.stringify(
       filters.map((filter) => [filter.dimension.name, filter.operator, filter.values]),
@@ -202,6 +213,7 @@ export class ColumnsReader {
     return {
       passesOf: (k) =>
         (held[k] ??= this.passesOf(days[k].day, signature, filters, passing.filters)),
+      fresh: (k) => held[k] !== undefined || filters.length === 0,
       search: passing.search,
     };
   }
@@ -229,7 +241,8 @@ export class ColumnsReader {
     filters: DimensionFilter[],
     passing: Set<string | null>[],
   ): DayPasses {
-    const visits = new Uint8Array(day.visitCount).fill(1);
+    // In shared memory, as the days are: a worker thread counts with them (see `CountPool`).
+    const visits = sharedArray(Uint8Array, day.visitCount).fill(1);
     const total = day.pageViewVisits.length;
     let pageViews: Uint8Array | null = null;
     let events: Uint8Array | null = null;
@@ -241,10 +254,10 @@ export class ColumnsReader {
       const column = day.column(name);
       const ok = Uint8Array.from(column.values, (value) => (passing[k].has(value) ? 1 : 0));
       if (filter.dimension.level === 'visit') return narrow(visits, ok, column.codes);
-      narrow((pageViews ??= new Uint8Array(total).fill(1)), ok, column.codes);
+      narrow((pageViews ??= sharedArray(Uint8Array, total).fill(1)), ok, column.codes);
       // A custom event is on a page too: page filters keep the events of pages that pass.
       narrow(
-        (events ??= new Uint8Array(day.eventVisits.length).fill(1)),
+        (events ??= sharedArray(Uint8Array, day.eventVisits.length).fill(1)),
         ok,
         day.eventPageCodes.get(name)!,
       );
@@ -256,8 +269,8 @@ export class ColumnsReader {
     if (!pageViews) {
       return { visits, visitList, pageViewList, pageViews, hits: day.hits, hasPage: null, events };
     }
-    const hits = new Uint32Array(day.visitCount);
-    const hasPage = new Uint8Array(day.visitCount);
+    const hits = sharedArray(Uint32Array, day.visitCount);
+    const hasPage = sharedArray(Uint8Array, day.visitCount);
     const pageViewVisits = day.pageViewVisits;
     for (let j = 0; j < total; j++) {
       if (!pageViews[j]) continue;
@@ -419,92 +432,6 @@ export class ColumnsReader {
   }
 }
 
-/**
- * Visit-level values (`by`: one group for every visit, or a group per code of a visit column, -1
- * for none): visitors and page views of the day's page views that pass by their visit's value,
- * and visits, bounces, page views and duration of the visits that started that day and pass.
- * The hottest loop of the stats: everything it reads is a local typed array.
- */
-function countVisits(
-  day: DayColumns,
-  visitors: Int32Array,
-  passes: DayPasses,
-  by: number | { codes: Codes; groupOf: Int32Array },
-  groups: Groups,
-): void {
-  const { flags, visitPageviews, durations } = day;
-  const { visitList, hits: hitsOf, hasPage } = passes;
-  const codes = typeof by === 'number' ? null : by.codes;
-  const groupOf = typeof by === 'number' ? null : by.groupOf;
-  const single = typeof by === 'number' ? by : -1;
-  // Only the visits that pass the visit filters (a third of them for a common source, say).
-  const count = visitList === null ? day.visitCount : visitList.length;
-  for (let k = 0; k < count; k++) {
-    const i = visitList === null ? k : visitList[k];
-    const group = codes === null ? single : groupOf![codes[i]];
-    if (group < 0) continue;
-    const hits = hitsOf[i];
-    if (hits > 0) groups.hit(group, visitors[i], hits);
-    const flag = flags[i];
-    if ((flag & STARTED) !== 0 && (hasPage === null || hasPage[i] !== 0)) {
-      groups.visit(group, (flag & BOUNCED) !== 0, visitPageviews[i], durations[i]);
-    }
-  }
-}
-
-/**
- * Page-level values: visitors and page views of the day's page views with the value, and the
- * visits among them (once per visit and day, as the rollups count them).
- */
-function countPageViews(
-  day: DayColumns,
-  visitors: Int32Array,
-  codes: Codes,
-  groupOf: Int32Array,
-  passes: DayPasses,
-  groups: Groups,
-): void {
-  // A visit's page views are consecutive: the last visit seen with a value is enough.
-  const lastVisit = new Int32Array(groupOf.length).fill(-1);
-  const visits = day.pageViewVisits;
-  const list = passes.pageViewList;
-  const count = list === null ? day.pageViewCount : list.length;
-  for (let k = 0; k < count; k++) {
-    const j = list === null ? k : list[k];
-    const visit = visits[j];
-    const code = codes[j];
-    const group = groupOf[code];
-    if (group < 0) continue;
-    if (lastVisit[code] !== visit) {
-      lastVisit[code] = visit;
-      groups.hit(group, visitors[visit], 1);
-      groups.pageVisit(group);
-    } else {
-      groups.pageviews[group]++;
-    }
-  }
-}
-
-/** Custom events by name: their visitors, and the events (counted as `pageviews`). */
-function countEvents(
-  day: DayColumns,
-  visitors: Int32Array,
-  codes: Codes,
-  groupOf: Int32Array,
-  passes: DayPasses,
-  groups: Groups,
-): void {
-  const visits = day.eventVisits;
-  const passed = passes.visits;
-  const eventPassed = passes.events;
-  for (let j = 0; j < visits.length; j++) {
-    const visit = visits[j];
-    if (passed[visit] === 0 || (eventPassed !== null && eventPassed[j] === 0)) continue;
-    const group = groupOf[codes[j]];
-    if (group >= 0) groups.hit(group, visitors[visit], 1);
-  }
-}
-
 /** The page views of the day (not the later ones) of passing visits that pass the page filters. */
 function passingPageViews(
   day: DayColumns,
@@ -523,28 +450,19 @@ function passingPageViews(
 function indicesOf(flags: Uint8Array): Uint32Array {
   let count = 0;
   for (let i = 0; i < flags.length; i++) count += flags[i];
-  const indices = new Uint32Array(count);
+  const indices = sharedArray(Uint32Array, count);
   for (let i = 0, k = 0; i < flags.length; i++) if (flags[i] !== 0) indices[k++] = i;
   return indices;
 }
 
 /** The values of a breakdown being counted, by group number. */
-class Groups {
+class GroupNames {
   private readonly index = new Map<string | null, number>();
   private readonly values: (string | null)[] = [];
-  pageviews: number[] = [];
-  private visits: number[] = [];
-  private bounces: number[] = [];
-  private visitPageviews: number[] = [];
-  private durations: number[] = [];
-  /** Distinct visitors per group, but for those first seen in another group (`pairs`). */
-  private visitors: number[] = [];
-  /** Visitors seen in a group other than their first, with that group: maybe seen there before. */
-  private pairVisitors = new Int32Array(1 << 12);
-  private pairGroups = new Int32Array(1 << 12);
-  private pairCount = 0;
 
-  constructor(private readonly marks: VisitorMarks) {}
+  get size(): number {
+    return this.values.length;
+  }
 
   of(value: string | null): number {
     let group = this.index.get(value);
@@ -552,109 +470,26 @@ class Groups {
       group = this.values.length;
       this.index.set(value, group);
       this.values.push(value);
-      this.pageviews.push(0);
-      this.visits.push(0);
-      this.bounces.push(0);
-      this.visitPageviews.push(0);
-      this.durations.push(0);
-      this.visitors.push(0);
     }
     return group;
   }
 
-  /** Page views of a visitor with the group's value (the visitor counted once per group). */
-  hit(group: number, visitor: number, pageviews: number): void {
-    this.pageviews[group] += pageviews;
-    const seen = this.marks.see(visitor, group);
-    if (seen === FIRST) this.visitors[group]++;
-    else if (seen === OTHER) this.pair(visitor, group);
-  }
-
-  private pair(visitor: number, group: number): void {
-    if (this.pairCount === this.pairVisitors.length) {
-      const visitors = new Int32Array(this.pairCount * 2);
-      visitors.set(this.pairVisitors);
-      this.pairVisitors = visitors;
-      const groups = new Int32Array(this.pairCount * 2);
-      groups.set(this.pairGroups);
-      this.pairGroups = groups;
-    }
-    this.pairVisitors[this.pairCount] = visitor;
-    this.pairGroups[this.pairCount++] = group;
-  }
-
-  /** A visit that started in the period, for a visit-level value. */
-  visit(group: number, bounced: boolean, pageviews: number, duration: number): void {
-    this.visits[group]++;
-    if (bounced) this.bounces[group]++;
-    this.visitPageviews[group] += pageviews;
-    this.durations[group] += duration;
-  }
-
-  /** A visit (on one day) with a page view of a page-level value. */
-  pageVisit(group: number): void {
-    this.visits[group]++;
-  }
-
-  /** Every group touched (or every group, with `all`), with its distinct visitors. */
-  totals(all = false): ValueTotals[] {
-    this.countPairs();
+  /** Every group counted (or every group, with `all`) with its value and counts. */
+  totals(counts: GroupTotals, all = false): ValueTotals[] {
     const out: ValueTotals[] = [];
     for (let group = 0; group < this.values.length; group++) {
-      if (!all && this.pageviews[group] === 0 && this.visits[group] === 0) continue;
+      if (!all && counts.pageviews[group] === 0 && counts.visits[group] === 0) continue;
       out.push({
         value: this.values[group],
-        visitors: this.visitors[group],
-        visits: this.visits[group],
-        pageviews: this.pageviews[group],
-        bounces: this.bounces[group],
-        visitPageviews: this.visitPageviews[group],
-        durationSeconds: this.durations[group],
+        visitors: counts.visitors[group],
+        visits: counts.visits[group],
+        pageviews: counts.pageviews[group],
+        bounces: counts.bounces[group],
+        visitPageviews: counts.visitPageviews[group],
+        durationSeconds: counts.durations[group],
       });
     }
     return out;
-  }
-
-  /**
-   * Adds the distinct pairs to their groups' visitors. The pairs are laid out in buckets by a
-   * hash of both (about four a bucket), and each bucket is checked pair by pair: linear in the
-   * pairs, and kind to the processor's caches.
-   */
-  private countPairs(): void {
-    const count = this.pairCount;
-    const visitors = this.pairVisitors;
-    const groups = this.pairGroups;
-    let buckets = 1;
-    while (buckets * 4 < count) buckets <<= 1;
-    const mask = buckets - 1;
-    const bucketOf = new Int32Array(count);
-    const starts = new Int32Array(buckets + 1);
-    for (let k = 0; k < count; k++) {
-      let hash = Math.imul(visitors[k] ^ Math.imul(groups[k], 0x9e3779b1), 0x85ebca6b);
-      hash ^= hash >>> 15;
-      bucketOf[k] = hash & mask;
-      starts[(hash & mask) + 1]++;
-    }
-    for (let b = 0; b < buckets; b++) starts[b + 1] += starts[b];
-    const next = starts.slice(0, buckets);
-    const laidVisitors = new Int32Array(count);
-    const laidGroups = new Int32Array(count);
-    for (let k = 0; k < count; k++) {
-      const at = next[bucketOf[k]]++;
-      laidVisitors[at] = visitors[k];
-      laidGroups[at] = groups[k];
-    }
-    for (let b = 0; b < buckets; b++) {
-      const from = starts[b];
-      for (let i = from; i < starts[b + 1]; i++) {
-        let seen = false;
-        for (let j = from; j < i && !seen; j++) {
-          seen = laidVisitors[j] === laidVisitors[i] && laidGroups[j] === laidGroups[i];
-        }
-        if (!seen) this.visitors[laidGroups[i]]++;
-      }
-    }
-    this.pairCount = 0;
   }
 }
 

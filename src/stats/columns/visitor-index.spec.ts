@@ -1,5 +1,5 @@
 import { DayColumns, PAGE_COLUMNS, VISIT_COLUMNS, type VisitRow } from './day-columns.js';
-import { FIRST, OTHER, SAME, VisitorIndex } from './visitor-index.js';
+import { FIRST, OTHER, SAME, VisitorIndex, VisitorMarks } from './visitor-index.js';
 
 /** A day whose visits have these visitor hashes (one page view each). */
 function dayOf(visitors: number[]): DayColumns {
@@ -79,7 +79,8 @@ describe('VisitorMarks', () => {
   it('should tell a first sight, a sight in the first group and one in another', () => {
     const index = new VisitorIndex();
     index.numbersOf(dayOf(hashes(100, 2)));
-    const marks = index.marks();
+    const marks = new VisitorMarks();
+    marks.start(index.bound);
     expect(marks.see(5, 3)).toBe(FIRST);
     expect(marks.see(5, 3)).toBe(SAME);
     expect(marks.see(5, 4)).toBe(OTHER);
@@ -88,29 +89,25 @@ describe('VisitorMarks', () => {
     expect(marks.see(99, 0)).toBe(FIRST);
   });
 
-  it('should let two counts run at once, and a count after them start clean', () => {
+  it('should start each count clean', () => {
     const index = new VisitorIndex();
     index.numbersOf(dayOf(hashes(100, 2)));
-    const one = index.marks();
-    const two = index.marks();
-    expect(one).not.toBe(two);
-    expect(one.see(5, 0)).toBe(FIRST);
-    expect(two.see(5, 1)).toBe(FIRST);
-    expect(one.see(5, 0)).toBe(SAME);
-    expect(two.see(5, 1)).toBe(SAME);
-    index.release(one);
-    index.release(two);
-    const three = index.marks();
-    expect(three.see(5, 1)).toBe(FIRST);
-    expect(three.see(5, 0)).toBe(OTHER);
+    const marks = new VisitorMarks();
+    marks.start(index.bound);
+    expect(marks.see(5, 0)).toBe(FIRST);
+    expect(marks.see(5, 0)).toBe(SAME);
+    marks.start(index.bound);
+    expect(marks.see(5, 1)).toBe(FIRST);
+    expect(marks.see(5, 0)).toBe(OTHER);
   });
 
   it('should grow with the index: visitors numbered after the last count are seen too', () => {
     const index = new VisitorIndex();
     index.numbersOf(dayOf(hashes(10, 4)));
-    index.release(index.marks());
+    const marks = new VisitorMarks();
+    marks.start(index.bound);
     const numbers = index.numbersOf(dayOf(hashes(5_000, 8)));
-    const marks = index.marks();
+    marks.start(index.bound);
     for (const visitor of numbers) expect(marks.see(visitor, 0)).toBe(FIRST);
     for (const visitor of numbers) expect(marks.see(visitor, 0)).toBe(SAME);
   });

@@ -1,9 +1,7 @@
-import type { DayColumns } from './day-columns.js';
+import { type DayColumns, sharedArray } from './day-columns.js';
 
 /** The key of an empty slot of the index: visitor hashes are integers (of 52 bits, signed). */
 const NO_KEY = 0.5;
-/** Marks kept for the next counts (more are made while more requests count at once). */
-const KEPT_MARKS = 6;
 
 /**
  * Small dense numbers (0, 1, 2…) for the visitor hashes of the cached days, the same number for
@@ -27,21 +25,29 @@ export class VisitorIndex {
     DayColumns,
     { generation: number; numbers: Int32Array }
   >();
-  private readonly kept: VisitorMarks[] = [];
 
   /** @param floor how many visitors the index may always hold (see `trim`). */
   constructor(private readonly floor = 1 << 20) {}
 
-  /** How many visitors have a number: every number is below it. */
+  /** How many visitors have a number now. */
   get size(): number {
     return this.count;
+  }
+
+  /**
+   * Every number of a day numbered so far is below it: also those of a count that numbered its
+   * days just before the index started afresh (see `trim`).
+   */
+  get bound(): number {
+    return Math.max(this.count, this.before);
   }
 
   /** The number of each visit's visitor of `day`. */
   numbersOf(day: DayColumns): Int32Array {
     const known = this.numbered.get(day);
     if (known?.generation === this.generation) return known.numbers;
-    const numbers = new Int32Array(day.visitCount);
+    // Shared: a worker thread counts with them (see `CountPool`).
+    const numbers = sharedArray(Int32Array, day.visitCount);
     for (let i = 0; i < numbers.length; i++) numbers[i] = this.numberOf(day.visitors[i]);
     this.numbered.set(day, { generation: this.generation, numbers });
     return numbers;
@@ -58,22 +64,6 @@ export class VisitorIndex {
     this.values = new Int32Array(1 << 16);
     this.count = 0;
     this.generation += 1;
-    this.kept.length = 0;
-  }
-
-  /**
-   * Marks for one count over visitors numbered so far; give them back with `release` when the
-   * count is done. Two counts that run at once have their own.
-   */
-  marks(): VisitorMarks {
-    const marks = this.kept.pop() ?? new VisitorMarks();
-    // A count that numbered its days just before the index started afresh uses older numbers.
-    marks.start(Math.max(this.count, this.before));
-    return marks;
-  }
-
-  release(marks: VisitorMarks): void {
-    if (this.kept.length < KEPT_MARKS) this.kept.push(marks);
   }
 
   private numberOf(key: number): number {
@@ -133,7 +123,10 @@ export class VisitorMarks {
   /** The first group a visitor was seen in during this count (read only when seen). */
   private firstGroup = new Int32Array(0);
 
-  /** Starts a count over visitors numbered below `visitors`. */
+  /**
+   * Starts a count over visitors numbered below `visitors` (`VisitorIndex.bound`). Two counts that
+   * run at once need marks of their own.
+   */
   start(visitors: number): void {
     if (this.seen.length < visitors) {
       this.seen = new Uint8Array(Math.max(visitors, 2 * this.seen.length));
