@@ -207,7 +207,7 @@ describe('API keys: created once, used as Bearer, scoped to one account, revoked
       .expect(200);
     expect(stats.body).toEqual({
       principal: { type: 'api_key', keyId: statsKey.id, accountId, scope: 'stats:read' },
-      access: { accountId, siteId, role: 'viewer' },
+      access: { accountId, siteId, siteTimezone: 'UTC', role: 'viewer' },
     });
     const fullStats = await http()
       .get(`/api/api-keys-test/sites/${siteId}/stats`)
@@ -226,7 +226,7 @@ describe('API keys: created once, used as Bearer, scoped to one account, revoked
       .set('Authorization', `Bearer ${fullKey.key}`)
       .send({})
       .expect(201);
-    expect(allowed.body).toEqual({ accountId, siteId, role: 'admin' });
+    expect(allowed.body).toEqual({ accountId, siteId, siteTimezone: 'UTC', role: 'admin' });
 
     const other = await accountWithAdmin();
     const foreignKey = await createKey(other.accountId, other.admin, 'full');

@@ -161,7 +161,12 @@ describe('sessions, CSRF and account scoping (the access layer under every manag
       .get(`/api/foundation-test/sites/${site.id}`)
       .set('Cookie', member.cookie)
       .expect(200);
-    expect(ok.body).toEqual({ accountId: site.accountId, siteId: site.id, role: 'admin' });
+    expect(ok.body).toEqual({
+      accountId: site.accountId,
+      siteId: site.id,
+      siteTimezone: 'UTC',
+      role: 'admin',
+    });
     const foreign = await request(app.getHttpServer())
       .get(`/api/foundation-test/sites/${site.id}`)
       .set('Cookie', stranger.cookie)
