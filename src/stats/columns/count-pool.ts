@@ -58,6 +58,8 @@ export class CountPool {
     );
     const id = this.nextId++;
     return new Promise<CountResult>((resolve, reject) => {
+      // A worker holds the process open only while it owes a count.
+      if (target.pending.size === 0) target.worker.ref();
       target.pending.set(id, { resolve, reject });
       target.worker.postMessage({ id, task });
     });
@@ -80,13 +82,14 @@ export class CountPool {
 
   private start(): CountWorker {
     const worker = new Worker(this.script!);
-    // The process may end while workers wait for counts: they do not hold it open.
+    // An idle worker does not hold the process open.
     worker.unref();
     const entry: CountWorker = { worker, pending: new Map() };
     worker.on('message', (message: { id: number; result?: CountResult; error?: string }) => {
       const pending = entry.pending.get(message.id);
       if (!pending) return;
       entry.pending.delete(message.id);
+      if (entry.pending.size === 0) worker.unref();
       if (message.error !== undefined) pending.reject(new Error(message.error));
       else pending.resolve(message.result!);
     });
