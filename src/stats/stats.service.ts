@@ -37,7 +37,7 @@ import {
   readsOnePiece,
   ROLLUP_COUNTS,
   ROLLUP_SKETCHES,
-  ROLLUP_SUMS,
+  ROLLUP_VISITOR_SUMS,
   type RollupCounts,
   type RollupSums,
   rollupFilter,
@@ -520,9 +520,11 @@ export class StatsService implements OnApplicationShutdown {
               'page',
               `value LIKE ${query.param(toLikePattern(goal.pagePath ?? ''))}`,
             );
-      return `SELECT ${index} AS goal, ${ROLLUP_SUMS} FROM (${rows}) r`;
+      return `SELECT ${index} AS goal, ${ROLLUP_VISITOR_SUMS} FROM (${rows}) r`;
     });
-    parts.push(`SELECT -1 AS goal, ${ROLLUP_SUMS} FROM (${rollupSource(query, scope, null)}) r`);
+    parts.push(
+      `SELECT -1 AS goal, ${ROLLUP_VISITOR_SUMS} FROM (${rollupSource(query, scope, null)}) r`,
+    );
     const rows = await this.read<RollupSums & { goal: number }>(
       parts.join(' UNION ALL '),
       query.params,
@@ -821,7 +823,7 @@ export class StatsService implements OnApplicationShutdown {
   private async rollupTotals(scope: QueryScope, filter: DimensionFilter | null): Promise<Totals> {
     const query = new StatsQueryBuilder(scope);
     const [row] = await this.read<RollupSums>(
-      `SELECT ${ROLLUP_SUMS} FROM (${rollupSource(query, scope, filter)}) r`,
+      `SELECT ${ROLLUP_VISITOR_SUMS} FROM (${rollupSource(query, scope, filter)}) r`,
       query.params,
     );
     return fromRollup(row);

@@ -39,11 +39,24 @@ export const ROLLUP_COUNTS = `coalesce(sum(pageviews), 0)::int AS pageviews,
  * The sketches of rollup rows with visitors, each after its length (4 bytes), as one base64
  * text: the driver reads `bytea` as hex text, twice the bytes, and decoding base64 is faster.
  */
-export const ROLLUP_SKETCHES = `encode(string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
-    FILTER (WHERE visitors > 0), 'base64') AS sketches`;
+export const ROLLUP_SKETCHES = `${sketchesSql()} AS sketches`;
+
+function sketchesSql(): string {
+  return `encode(string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
+    FILTER (WHERE visitors > 0), 'base64')`;
+}
 
 /** Aggregates of rollup rows: summed counts, and the visitors as an exact count or sketches. */
 export const ROLLUP_SUMS = `${ROLLUP_COUNTS}, ${ROLLUP_SKETCHES}`;
+
+/**
+ * `ROLLUP_SUMS` for `visitorsOf` alone: the sketches only where two rows or more have visitors,
+ * since one row's visitors are its exact count. A series by day then reads no sketch (each day
+ * one row), where it read a day's sketch (up to 16 kB) for every point. Not for
+ * `mergedSketchOf`, which needs the one sketch too.
+ */
+export const ROLLUP_VISITOR_SUMS = `${ROLLUP_COUNTS},
+  CASE WHEN count(*) FILTER (WHERE visitors > 0) > 1 THEN ${sketchesSql()} END AS sketches`;
 
 /** A row of `ROLLUP_COUNTS`. */
 export interface RollupCounts {
@@ -251,7 +264,7 @@ export function rollupSeriesSql(
            FROM (${rollupSource(query, scope, filter, { spans: BUCKET_SPANS[interval] })}) r`;
   const events = interval === 'hour' ? ', 0 AS events' : '';
   return `WITH buckets AS (${query.buckets(interval)}),
-      r AS (SELECT bucket, ${ROLLUP_SUMS} FROM (SELECT *${events} FROM (${rows}) x) y GROUP BY bucket)
+      r AS (SELECT bucket, ${ROLLUP_VISITOR_SUMS} FROM (SELECT *${events} FROM (${rows}) x) y GROUP BY bucket)
     SELECT to_char(b.bucket, '${format}') AS date, r.*
       FROM buckets b LEFT JOIN r USING (bucket)
      ORDER BY b.bucket`;
