@@ -411,6 +411,9 @@ describe.runIf(browserAvailable())('the dashboard in Chromium', () => {
     failedResponses = [];
     const page = await owner.newPage();
     await page.goto(`/sites/${siteId}`);
+    // A click while the figures arrive can land beside the link as the head's layout shifts (a
+    // CI run under load timed out waiting for the settings page): click once the dashboard drew.
+    await page.locator('.chart[data-drawn="true"]').waitFor();
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(`${origin}/sites/${siteId}/settings`);
     await page.getByLabel('Keep raw page views for (months)').fill('24');
