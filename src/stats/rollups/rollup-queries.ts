@@ -39,14 +39,15 @@ export const ROLLUP_COUNTS = `coalesce(sum(pageviews), 0)::int AS pageviews,
  * The sketches of rollup rows with visitors, each after its length (4 bytes), as one base64
  * text: the driver reads `bytea` as hex text, twice the bytes, and decoding base64 is faster.
  */
-export const ROLLUP_SKETCHES = `${sketchesSql()} AS sketches`;
-
-function sketchesSql(): string {
-  return `encode(string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
+const SKETCHES = `encode(string_agg(int4send(octet_length(visitors_sketch)) || visitors_sketch, ''::bytea)
     FILTER (WHERE visitors > 0), 'base64')`;
-}
+export const ROLLUP_SKETCHES = `${SKETCHES} AS sketches`;
 
-/** Aggregates of rollup rows: summed counts, and the visitors as an exact count or sketches. */
+/**
+ * Aggregates of rollup rows: summed counts, and the sketches of every row with visitors, also of
+ * one row alone: for `mergedSketchOf`. Reads that want the visitors only take
+ * `ROLLUP_VISITOR_SUMS`.
+ */
 export const ROLLUP_SUMS = `${ROLLUP_COUNTS}, ${ROLLUP_SKETCHES}`;
 
 /**
@@ -56,7 +57,7 @@ export const ROLLUP_SUMS = `${ROLLUP_COUNTS}, ${ROLLUP_SKETCHES}`;
  * `mergedSketchOf`, which needs the one sketch too.
  */
 export const ROLLUP_VISITOR_SUMS = `${ROLLUP_COUNTS},
-  CASE WHEN count(*) FILTER (WHERE visitors > 0) > 1 THEN ${sketchesSql()} END AS sketches`;
+  CASE WHEN count(*) FILTER (WHERE visitors > 0) > 1 THEN ${SKETCHES} END AS sketches`;
 
 /** A row of `ROLLUP_COUNTS`. */
 export interface RollupCounts {
