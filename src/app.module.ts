@@ -34,6 +34,8 @@ import { TrackingModule } from './tracking/tracking.module.js';
       useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app.logLevel, app.logFormat),
     }),
     CommonModule,
+    // First: its routes are matched first, and `POST /track` runs for every page view.
+    TrackingModule,
     AuditModule,
     AuthModule,
     AuthFlowsModule,
@@ -48,7 +50,6 @@ import { TrackingModule } from './tracking/tracking.module.js';
     MembersModule,
     InvitationsModule,
     PasswordsModule,
-    TrackingModule,
     TrackerScriptModule,
     DashboardModule,
   ],

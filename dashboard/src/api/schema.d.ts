@@ -1,4 +1,60 @@
 export interface paths {
+    "/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store one page view or custom event
+         * @description What the tracker script sends. CORS: any origin may send (its `Origin` is reflected, preflights are answered); a site that lists allowed domains refuses others with 403. Fields the server does not know are dropped, not refused. The body is at most 8 KB.
+         */
+        post: operations["TrackingController_track"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's accounts, with their role in each */
+        get: operations["AccountsController_list"];
+        put?: never;
+        /** Create an account; the caller becomes its owner */
+        post: operations["AccountsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One account, with the caller's role in it */
+        get: operations["AccountsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an account (admins and owners) */
+        patch: operations["AccountsController_rename"];
+        trace?: never;
+    };
     "/api/accounts/{accountId}/audit-log": {
         parameters: {
             query?: never;
@@ -412,42 +468,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/accounts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller's accounts, with their role in each */
-        get: operations["AccountsController_list"];
-        put?: never;
-        /** Create an account; the caller becomes its owner */
-        post: operations["AccountsController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/accounts/{accountId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One account, with the caller's role in it */
-        get: operations["AccountsController_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Rename an account (admins and owners) */
-        patch: operations["AccountsController_rename"];
-        trace?: never;
-    };
     "/api/sites/{siteId}/stats/summary": {
         parameters: {
             query?: never;
@@ -858,26 +878,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/track": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Store one page view or custom event
-         * @description What the tracker script sends. CORS: any origin may send (its `Origin` is reflected, preflights are answered); a site that lists allowed domains refuses others with 403. Fields the server does not know are dropped, not refused. The body is at most 8 KB.
-         */
-        post: operations["TrackingController_track"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/tracker.js": {
         parameters: {
             query?: never;
@@ -933,6 +933,95 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        TrackEventDto: {
+            /**
+             * Format: uuid
+             * @description The `data-site-id` of the snippet.
+             */
+            site_id: string;
+            /**
+             * Format: uri
+             * @description Absolute http:// or https:// URL of the page, at most 2048 characters once percent-encoded.
+             */
+            url: string;
+            /** @description The page title; blank counts as absent. */
+            title?: string;
+            /** @description `document.referrer`; empty means none. Stored without its query string, fragment and credentials. */
+            referrer?: string;
+            /** @description Screen width in CSS pixels. */
+            screen_width?: number;
+            /** @description Screen height in CSS pixels. */
+            screen_height?: number;
+            /** @description Stable browser traits; stored only as SHA-256 with a secret per-site salt. */
+            fingerprint: string;
+            /** @description Page load time in milliseconds. */
+            load_time_ms?: number;
+            /**
+             * Format: uuid
+             * @description Generated by the client per event: a retried send with the same id is stored once (within EVENT_ID_RETENTION_DAYS).
+             */
+            event_id?: string;
+            /**
+             * @description `pageview` (the default), or a custom `event`.
+             * @default pageview
+             * @enum {string}
+             */
+            type: "pageview" | "event";
+            /** @description The custom event's name: required for type `event`, refused on page views. */
+            name?: string;
+            /** @description Custom event properties: at most 30 keys of 1 to 64 characters; string (at most 256 characters), number or boolean values; nothing nested. Refused on page views. */
+            props?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        ErrorBodyDto: {
+            /**
+             * @description The HTTP status, repeated.
+             * @example 400
+             */
+            statusCode: number;
+            /**
+             * @description The status text.
+             * @example Bad Request
+             */
+            error: string;
+            /**
+             * @description What to fix, in a full sentence; a list of them for a body with several bad fields.
+             * @example url is required and must not be empty or blank
+             */
+            message: string | string[];
+            /** @description The `X-Request-Id` of the request (the one sent, or one generated), as in the logs. */
+            requestId: string;
+        };
+        AccountDto: {
+            /**
+             * Format: uuid
+             * @description The account id.
+             */
+            id: string;
+            /**
+             * @description The account name.
+             * @example Example Ltd
+             */
+            name: string;
+            /**
+             * @description The role the caller acts with in this account.
+             * @enum {string}
+             */
+            role: "owner" | "admin" | "viewer";
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
+            createdAt: string;
+        };
+        AccountNameDto: {
+            /**
+             * @description The account name members see; trimmed.
+             * @example Example Ltd
+             */
+            name: string;
+        };
         AuditActorDto: {
             /**
              * @description A signed-in person, an API key, or nobody known (a failed sign-in).
@@ -1001,25 +1090,6 @@ export interface components {
             entries: components["schemas"]["AuditLogEntryDto"][];
             /** @description Pass as `before` for the next, older page; null on the last page. */
             nextBefore: string | null;
-        };
-        ErrorBodyDto: {
-            /**
-             * @description The HTTP status, repeated.
-             * @example 400
-             */
-            statusCode: number;
-            /**
-             * @description The status text.
-             * @example Bad Request
-             */
-            error: string;
-            /**
-             * @description What to fix, in a full sentence; a list of them for a body with several bad fields.
-             * @example url is required and must not be empty or blank
-             */
-            message: string | string[];
-            /** @description The `X-Request-Id` of the request (the one sent, or one generated), as in the logs. */
-            requestId: string;
         };
         CreateApiKeyDto: {
             /**
@@ -1252,35 +1322,6 @@ export interface components {
             token: string;
             /** @description At least 15 characters, at most 256, not a commonly used password. */
             newPassword: string;
-        };
-        AccountDto: {
-            /**
-             * Format: uuid
-             * @description The account id.
-             */
-            id: string;
-            /**
-             * @description The account name.
-             * @example Example Ltd
-             */
-            name: string;
-            /**
-             * @description The role the caller acts with in this account.
-             * @enum {string}
-             */
-            role: "owner" | "admin" | "viewer";
-            /**
-             * Format: date-time
-             * @description When the account was created.
-             */
-            createdAt: string;
-        };
-        AccountNameDto: {
-            /**
-             * @description The account name members see; trimmed.
-             * @example Example Ltd
-             */
-            name: string;
         };
         PeriodViewDto: {
             /** @enum {string} */
@@ -1852,47 +1893,6 @@ export interface components {
             /** @description Whether accepting created your user (and signed you in). */
             userCreated: boolean;
         };
-        TrackEventDto: {
-            /**
-             * Format: uuid
-             * @description The `data-site-id` of the snippet.
-             */
-            site_id: string;
-            /**
-             * Format: uri
-             * @description Absolute http:// or https:// URL of the page, at most 2048 characters once percent-encoded.
-             */
-            url: string;
-            /** @description The page title; blank counts as absent. */
-            title?: string;
-            /** @description `document.referrer`; empty means none. Stored without its query string, fragment and credentials. */
-            referrer?: string;
-            /** @description Screen width in CSS pixels. */
-            screen_width?: number;
-            /** @description Screen height in CSS pixels. */
-            screen_height?: number;
-            /** @description Stable browser traits; stored only as SHA-256 with a secret per-site salt. */
-            fingerprint: string;
-            /** @description Page load time in milliseconds. */
-            load_time_ms?: number;
-            /**
-             * Format: uuid
-             * @description Generated by the client per event: a retried send with the same id is stored once (within EVENT_ID_RETENTION_DAYS).
-             */
-            event_id?: string;
-            /**
-             * @description `pageview` (the default), or a custom `event`.
-             * @default pageview
-             * @enum {string}
-             */
-            type: "pageview" | "event";
-            /** @description The custom event's name: required for type `event`, refused on page views. */
-            name?: string;
-            /** @description Custom event properties: at most 30 keys of 1 to 64 characters; string (at most 256 characters), number or boolean values; nothing nested. Refused on page views. */
-            props?: {
-                [key: string]: string | number | boolean;
-            };
-        };
     };
     responses: never;
     parameters: never;
@@ -1902,6 +1902,313 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    TrackingController_track: {
+        parameters: {
+            query?: {
+                /** @description The body's `site_id` again (the tracker sends it): a request refused before its body is read (prefetch, rate limit, wrong content type, too large) is then counted in that site's filtered traffic. Nothing else reads it. */
+                s?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackEventDto"];
+                "text/plain": components["schemas"]["TrackEventDto"];
+            };
+        };
+        responses: {
+            /** @description Stored (committed before the answer), or a repeat of an `event_id` already stored. Empty body. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Ignored: not a visit. Nothing stored. Empty body. */
+            204: {
+                headers: {
+                    /** @description Why the event was ignored. */
+                    "X-Trackveil-Ignored"?: "prefetch" | "bot" | "referrer_spam";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid body; the message names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The request's origin is not one of the site's allowed domains. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No active site has this `site_id`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The request took longer than HTTP_REQUEST_TIMEOUT_MS (its headers longer than HTTP_HEADERS_TIMEOUT_MS) to arrive; the connection is closed. Empty body. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Body over 8 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A Content-Type other than application/json or text/plain. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many events from this client address. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description PostgreSQL unreachable or too slow, or the ingestion queue is full; retry with the same `event_id`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AccountsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDto"][];
+                };
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description An API key: only people may call this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AccountsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountNameDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDto"];
+                };
+            };
+            /** @description A missing or too long name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description An API key: only people may call this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AccountsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of an account you are a member of (else 404). */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDto"];
+                };
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A member whose role is below viewer, or a key that may not do this. API keys of scope `full` may call it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such account, or one of an account the caller is not a member of (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AccountsController_rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of an account you are a member of (else 404). */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountNameDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDto"];
+                };
+            };
+            /** @description A missing or too long name. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No session cookie or API key, or one that has ended or been revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A member whose role is below admin, or a key that may not do this. API keys may not call it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such account, or one of an account the caller is not a member of (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     AuditLogController_read: {
         parameters: {
             query?: {
@@ -3298,204 +3605,6 @@ export interface operations {
                             };
                         };
                     };
-                };
-            };
-        };
-    };
-    AccountsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccountDto"][];
-                };
-            };
-            /** @description No session cookie or API key, or one that has ended or been revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description An API key: only people may call this. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-        };
-    };
-    AccountsController_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AccountNameDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccountDto"];
-                };
-            };
-            /** @description A missing or too long name. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description No session cookie or API key, or one that has ended or been revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description An API key: only people may call this. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-        };
-    };
-    AccountsController_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The id of an account you are a member of (else 404). */
-                accountId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccountDto"];
-                };
-            };
-            /** @description No session cookie or API key, or one that has ended or been revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description A member whose role is below viewer, or a key that may not do this. API keys of scope `full` may call it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description No such account, or one of an account the caller is not a member of (the same answer). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-        };
-    };
-    AccountsController_rename: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The id of an account you are a member of (else 404). */
-                accountId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AccountNameDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccountDto"];
-                };
-            };
-            /** @description A missing or too long name. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description No session cookie or API key, or one that has ended or been revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description A member whose role is below admin, or a key that may not do this. API keys may not call it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description No such account, or one of an account the caller is not a member of (the same answer). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
         };
@@ -5152,115 +5261,6 @@ export interface operations {
             /** @description The address has a user with a password (sign in first), or is already a member. */
             409: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-        };
-    };
-    TrackingController_track: {
-        parameters: {
-            query?: {
-                /** @description The body's `site_id` again (the tracker sends it): a request refused before its body is read (prefetch, rate limit, wrong content type, too large) is then counted in that site's filtered traffic. Nothing else reads it. */
-                s?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TrackEventDto"];
-                "text/plain": components["schemas"]["TrackEventDto"];
-            };
-        };
-        responses: {
-            /** @description Stored (committed before the answer), or a repeat of an `event_id` already stored. Empty body. */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Ignored: not a visit. Nothing stored. Empty body. */
-            204: {
-                headers: {
-                    /** @description Why the event was ignored. */
-                    "X-Trackveil-Ignored"?: "prefetch" | "bot" | "referrer_spam";
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid body; the message names each bad field. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description The request's origin is not one of the site's allowed domains. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description No active site has this `site_id`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description The request took longer than HTTP_REQUEST_TIMEOUT_MS (its headers longer than HTTP_HEADERS_TIMEOUT_MS) to arrive; the connection is closed. Empty body. */
-            408: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Body over 8 KB. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description A Content-Type other than application/json or text/plain. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description Too many events from this client address. */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before sending again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description PostgreSQL unreachable or too slow, or the ingestion queue is full; retry with the same `event_id`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before sending again. */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
