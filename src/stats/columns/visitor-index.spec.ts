@@ -2,7 +2,7 @@ import { DayColumns, PAGE_COLUMNS, VISIT_COLUMNS, type VisitRow } from './day-co
 import { FIRST, OTHER, SAME, VisitorIndex, VisitorMarks } from './visitor-index.js';
 
 /** A day whose visits have these visitor hashes (one page view each). */
-function dayOf(visitors: number[]): DayColumns {
+async function dayOf(visitors: number[]): Promise<DayColumns> {
   const visits: VisitRow[] = visitors.map((visitor, i) => [
     `v${i}`,
     visitor,
@@ -14,7 +14,7 @@ function dayOf(visitors: number[]): DayColumns {
   ]);
   const pageViews = visitors.map((_, i) => [`v${i}`, ...PAGE_COLUMNS.map(() => '/')] as const);
   return DayColumns.decode(
-    DayColumns.encode(
+    await DayColumns.encode(
       visits,
       pageViews.map((row) => [...row]),
     ),
@@ -32,11 +32,11 @@ function hashes(count: number, seed: number): number[] {
 }
 
 describe('VisitorIndex', () => {
-  it('should give a visitor the same number on every day, and different visitors different ones', () => {
+  it('should give a visitor the same number on every day, and different visitors different ones', async () => {
     const index = new VisitorIndex();
     const shared = hashes(3, 1);
-    const first = dayOf([shared[0], -(2 ** 51), shared[1], -1, 0]);
-    const second = dayOf([shared[1], 2 ** 51 - 1, shared[0], shared[2]]);
+    const first = await dayOf([shared[0], -(2 ** 51), shared[1], -1, 0]);
+    const second = await dayOf([shared[1], 2 ** 51 - 1, shared[0], shared[2]]);
     const a = index.numbersOf(first);
     const b = index.numbersOf(second);
     expect(b[0]).toBe(a[2]);
@@ -47,24 +47,24 @@ describe('VisitorIndex', () => {
     expect(index.numbersOf(first)).toBe(a);
   });
 
-  it('should number a hundred thousand visitors through its growth, each once', () => {
+  it('should number a hundred thousand visitors through its growth, each once', async () => {
     const index = new VisitorIndex();
     const visitors = hashes(100_000, 7);
-    const numbers = index.numbersOf(dayOf(visitors));
+    const numbers = index.numbersOf(await dayOf(visitors));
     expect(new Set(numbers).size).toBe(new Set(visitors).size);
     expect(Math.max(...numbers)).toBe(index.size - 1);
     // A second day with the same visitors in reverse order gets the same numbers.
-    const again = index.numbersOf(dayOf([...visitors].reverse()));
+    const again = index.numbersOf(await dayOf([...visitors].reverse()));
     expect([...again].reverse()).toEqual([...numbers]);
   });
 
-  it('should start afresh only when it holds far more visitors than the cached days have visits', () => {
+  it('should start afresh only when it holds far more visitors than the cached days have visits', async () => {
     const index = new VisitorIndex(1_000);
-    const day = dayOf(hashes(10, 3));
+    const day = await dayOf(hashes(10, 3));
     const before = index.numbersOf(day);
     index.trim(0);
     expect(index.numbersOf(day)).toBe(before);
-    index.numbersOf(dayOf(hashes(1_500, 5)));
+    index.numbersOf(await dayOf(hashes(1_500, 5)));
     index.trim(800);
     expect(index.size).toBe(1_510);
     index.trim(10);
@@ -76,9 +76,9 @@ describe('VisitorIndex', () => {
 });
 
 describe('VisitorMarks', () => {
-  it('should tell a first sight, a sight in the first group and one in another', () => {
+  it('should tell a first sight, a sight in the first group and one in another', async () => {
     const index = new VisitorIndex();
-    index.numbersOf(dayOf(hashes(100, 2)));
+    index.numbersOf(await dayOf(hashes(100, 2)));
     const marks = new VisitorMarks();
     marks.start(index.bound);
     expect(marks.see(5, 3)).toBe(FIRST);
@@ -89,9 +89,9 @@ describe('VisitorMarks', () => {
     expect(marks.see(99, 0)).toBe(FIRST);
   });
 
-  it('should start each count clean', () => {
+  it('should start each count clean', async () => {
     const index = new VisitorIndex();
-    index.numbersOf(dayOf(hashes(100, 2)));
+    index.numbersOf(await dayOf(hashes(100, 2)));
     const marks = new VisitorMarks();
     marks.start(index.bound);
     expect(marks.see(5, 0)).toBe(FIRST);
@@ -101,12 +101,12 @@ describe('VisitorMarks', () => {
     expect(marks.see(5, 0)).toBe(OTHER);
   });
 
-  it('should grow with the index: visitors numbered after the last count are seen too', () => {
+  it('should grow with the index: visitors numbered after the last count are seen too', async () => {
     const index = new VisitorIndex();
-    index.numbersOf(dayOf(hashes(10, 4)));
+    index.numbersOf(await dayOf(hashes(10, 4)));
     const marks = new VisitorMarks();
     marks.start(index.bound);
-    const numbers = index.numbersOf(dayOf(hashes(5_000, 8)));
+    const numbers = index.numbersOf(await dayOf(hashes(5_000, 8)));
     marks.start(index.bound);
     for (const visitor of numbers) expect(marks.see(visitor, 0)).toBe(FIRST);
     for (const visitor of numbers) expect(marks.see(visitor, 0)).toBe(SAME);

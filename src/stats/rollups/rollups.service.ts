@@ -546,7 +546,7 @@ async function writeColumns(
   const rowsOf = async <T extends unknown[]>(sql: string): Promise<T[]> =>
     (await client.query<T>({ text: sql, values: [site.id, day, site.timezone], rowMode: 'array' }))
       .rows;
-  const data = DayColumns.encode(
+  const data = await DayColumns.encode(
     await rowsOf<VisitRow>(DAY_VISITS_SQL),
     await rowsOf<PageViewRow>(DAY_PAGE_VIEWS_SQL),
     await rowsOf<PageViewRow>(LATER_PAGE_VIEWS_SQL),
