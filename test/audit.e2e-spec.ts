@@ -479,7 +479,7 @@ describe('audit log', () => {
 
       const verifier = app.get(ApiKeyVerifier);
       const key: ApiKeyPrincipal = { type: 'api_key', keyId, accountId, scope: 'full' };
-      const verify = vi.spyOn(verifier, 'verify').mockResolvedValue(key);
+      const verify = vi.spyOn(verifier, 'verify').mockResolvedValue({ principal: key });
       try {
         await request(app.getHttpServer())
           .get(`/api/accounts/${accountId}/audit-log`)
@@ -551,10 +551,7 @@ describe('audit log', () => {
       expect(paged.body.nextBefore).toBeNull();
       await request(app.getHttpServer()).get('/api/auth/activity').expect(401);
       const verify = vi.spyOn(app.get(ApiKeyVerifier), 'verify').mockResolvedValue({
-        type: 'api_key',
-        keyId: randomUUID(),
-        accountId,
-        scope: 'full',
+        principal: { type: 'api_key', keyId: randomUUID(), accountId, scope: 'full' },
       });
       try {
         await request(app.getHttpServer())

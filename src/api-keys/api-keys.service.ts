@@ -1,8 +1,15 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ApiKeyVerifier } from '../auth/authenticator.js';
+import { ApiKeyVerifier, type Authentication } from '../auth/authenticator.js';
 import type { ApiKeyPrincipal, ApiKeyScope } from '../auth/principal.js';
+import {
+  SITE_COLUMNS,
+  type SiteColumns,
+  siteJoin,
+  siteOfRow,
+  siteParam,
+} from '../auth/resource-access.service.js';
 import { hashToken, newSecretToken } from '../auth/secret-token.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -158,23 +165,31 @@ export class ApiKeysService extends ApiKeyVerifier implements BeforeApplicationS
 
   /**
    * The principal of a live key, or null. Anything that is not shaped like a key is turned away
-   * without a query; a key is found by the SHA-256 of the whole of it (a unique index).
+   * without a query; a key is found by the SHA-256 of the whole of it (a unique index). With
+   * `siteId`, the same query reads that site (see `Authentication.site`).
    */
-  override async verify(secret: string): Promise<ApiKeyPrincipal | null> {
+  override async verify(
+    secret: string,
+    siteId?: string,
+  ): Promise<Authentication<ApiKeyPrincipal> | null> {
     if (!API_KEY_FORMAT.test(secret)) return null;
-    const [row]: {
+    const [row]: ({
       id: string;
       account_id: string;
       scope: ApiKeyScope;
       last_used_at: Date | null;
-    }[] = await this.dataSource.query(
-      `SELECT id, account_id, scope, last_used_at FROM api_keys
-        WHERE secret_hash = $1 AND revoked_at IS NULL`,
-      [hashToken(secret)],
+    } & SiteColumns)[] = await this.dataSource.query(
+      `SELECT k.id, k.account_id, k.scope, k.last_used_at, ${SITE_COLUMNS}
+         FROM api_keys k ${siteJoin('$2', 'NULL')}
+        WHERE k.secret_hash = $1 AND k.revoked_at IS NULL`,
+      [hashToken(secret), siteParam(siteId)],
     );
     if (!row) return null;
     this.touch(row.id, row.last_used_at);
-    return { type: 'api_key', keyId: row.id, accountId: row.account_id, scope: row.scope };
+    return {
+      principal: { type: 'api_key', keyId: row.id, accountId: row.account_id, scope: row.scope },
+      site: siteOfRow(row, siteId),
+    };
   }
 
   /**

@@ -17,9 +17,9 @@ import {
   SIGN_IN_NEEDED,
 } from './access.guard.js';
 import { AccountAccess, Public, SignedIn, SiteAccess } from './access-rules.js';
-import { Authenticator } from './authenticator.js';
+import { type Authentication, Authenticator } from './authenticator.js';
 import type { Principal } from './principal.js';
-import { ResourceAccessService } from './resource-access.service.js';
+import { ResourceAccessService, type SiteMembership } from './resource-access.service.js';
 
 @Controller('open')
 @Public()
@@ -99,14 +99,26 @@ function contextFor(controller: new () => object, method: string, req: { params?
 
 class FixedAuthenticator extends Authenticator {
   calls = 0;
+  /** The site ids the guard asked to read with the caller. */
+  sitesAsked: (string | undefined)[] = [];
 
-  constructor(private readonly principal: Principal | null) {
+  /** `site`: what the authenticator read of the site (left unset: it read none). */
+  constructor(
+    private readonly principal: Principal | null,
+    private readonly site?: SiteMembership | null,
+  ) {
     super();
   }
 
-  authenticate(): Promise<Principal | null> {
+  authenticate(_req: unknown, siteId?: string): Promise<Authentication | null> {
     this.calls += 1;
-    return Promise.resolve(this.principal);
+    this.sitesAsked.push(siteId);
+    if (!this.principal) return Promise.resolve(null);
+    return Promise.resolve(
+      this.site === undefined
+        ? { principal: this.principal }
+        : { principal: this.principal, site: this.site },
+    );
   }
 }
 
@@ -298,6 +310,51 @@ describe('AccessGuard', () => {
         guardFor(link).canActivate(contextFor(MixedController, method, { params })),
       ).rejects.toThrow(method === 'me' ? PEOPLE_ONLY : SHARED_LINK_READS_ONLY);
     }
+  });
+
+  it('should take the site the authenticator read with the caller, without reading it again', async () => {
+    const noReads = new (class extends KnownResources {
+      override siteMembership(): never {
+        throw new Error('the site was read already');
+      }
+    })({});
+    const site: SiteMembership = { accountId: ACCOUNT, role: 'admin', timezone: 'Asia/Tokyo' };
+    const authenticator = new FixedAuthenticator(user, site);
+    const req = { params: { siteId: SITE } };
+    await expect(
+      new AccessGuard(new Reflector(), authenticator, noReads).canActivate(
+        contextFor(MixedController, 'settings', req),
+      ),
+    ).resolves.toBe(true);
+    expect(authenticator.sitesAsked).toEqual([SITE]);
+    expect((req as unknown as AuthenticatedRequest).access).toEqual({
+      accountId: ACCOUNT,
+      siteId: SITE,
+      siteTimezone: 'Asia/Tokyo',
+      role: 'admin',
+    });
+    // The site as read decides: none (or not this key's account's) is a 404, as always.
+    for (const [principal, read] of [
+      [user, null],
+      [key(OTHER_ACCOUNT, 'full'), site],
+      [user, { ...site, role: null }],
+    ] as const) {
+      await expect(
+        new AccessGuard(
+          new Reflector(),
+          new FixedAuthenticator(principal, read),
+          noReads,
+        ).canActivate(contextFor(MixedController, 'settings', { params: { siteId: SITE } })),
+      ).rejects.toThrow(new NotFoundException('Site not found.'));
+    }
+    // Account routes ask for no site.
+    const forAccount = new FixedAuthenticator(user);
+    await new AccessGuard(
+      new Reflector(),
+      forAccount,
+      new KnownResources({ [ACCOUNT]: 'owner' }),
+    ).canActivate(contextFor(MixedController, 'members', { params: { accountId: ACCOUNT } }));
+    expect(forAccount.sitesAsked).toEqual([undefined]);
   });
 
   it("should judge a handler inherited by two controllers by each controller's own rule", async () => {

@@ -12,7 +12,7 @@ import type { MembershipRole } from '../users/entities/membership.entity.js';
 import { ACCESS_RULE, type AccessRule } from './access-rules.js';
 import { Authenticator } from './authenticator.js';
 import type { Principal, ResourceAccess } from './principal.js';
-import { ResourceAccessService } from './resource-access.service.js';
+import { ResourceAccessService, type SiteMembership } from './resource-access.service.js';
 
 export const SIGN_IN_NEEDED = 'This route needs a signed-in user; sign in and try again.';
 export const NO_ACCESS_RULE =
@@ -69,8 +69,11 @@ export class AccessGuard implements CanActivate {
   }
 
   private async authorize(req: AuthenticatedRequest, rule: AccessRule | null): Promise<boolean> {
-    const principal = await this.authenticator.authenticate(req);
-    if (!principal) throw new UnauthorizedException(SIGN_IN_NEEDED);
+    // A site route's site is read in the caller's own query (one round trip, not two).
+    const siteId = rule?.kind === 'site' ? String(req.params.siteId ?? '') : undefined;
+    const authentication = await this.authenticator.authenticate(req, siteId);
+    if (!authentication) throw new UnauthorizedException(SIGN_IN_NEEDED);
+    const { principal } = authentication;
     req.principal = principal;
     if (rule === null) throw new ForbiddenException(NO_ACCESS_RULE);
     if (rule.kind === 'user') {
@@ -81,8 +84,8 @@ export class AccessGuard implements CanActivate {
     if (principal.type === 'shared_link' && !(rule.kind === 'site' && rule.sharedLinks)) {
       throw new ForbiddenException(SHARED_LINK_READS_ONLY);
     }
-    const id = String(req.params[rule.kind === 'site' ? 'siteId' : 'accountId'] ?? '');
-    const found = await this.resolve(rule.kind, id, principal);
+    const id = siteId ?? String(req.params.accountId ?? '');
+    const found = await this.resolve(rule.kind, id, principal, authentication.site);
     if (!found) throw new NotFoundException(NOT_FOUND[rule.kind]);
     let role: MembershipRole = found.role;
     if (principal.type === 'api_key') {
@@ -105,11 +108,15 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
-  /** The account (and site) the id names and the caller's role there; null when not theirs. */
+  /**
+   * The account (and site) the id names and the caller's role there; null when not theirs.
+   * `readSite` is the site as the authenticator read it, when it did.
+   */
   private async resolve(
     kind: 'account' | 'site',
     id: string,
     principal: Principal,
+    readSite: SiteMembership | null | undefined,
   ): Promise<ResourceAccess | null> {
     const userId = principal.type === 'user' ? principal.userId : null;
     if (principal.type === 'shared_link') {
@@ -119,7 +126,8 @@ export class AccessGuard implements CanActivate {
         : null;
     }
     if (kind === 'site') {
-      const site = await this.resources.siteMembership(id, userId);
+      const site =
+        readSite === undefined ? await this.resources.siteMembership(id, userId) : readSite;
       if (!site) return null;
       const siteId = id.toLowerCase();
       if (principal.type === 'api_key') {

@@ -1,16 +1,31 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import type { ApiKeyPrincipal, Principal, SharedLinkPrincipal } from './principal.js';
+import type { SiteMembership } from './resource-access.service.js';
 import { UserSessionsService } from './user-sessions.service.js';
 
-/** Finds who sent a request, or null for an anonymous one; asked only on routes that are not public. */
+/** Who sent a request, and the site it names as that caller sees it, when one was asked for. */
+export interface Authentication<P extends Principal = Principal> {
+  principal: P;
+  /**
+   * With a site id given to `authenticate`: that site (see `SiteMembership`), read in the same
+   * query as the caller, or null when there is no such site; undefined when it was not read
+   * (then `ResourceAccessService` reads it).
+   */
+  site?: SiteMembership | null;
+}
+
+/**
+ * Finds who sent a request, or null for an anonymous one; asked only on routes that are not
+ * public. `siteId` is the site a site route names: the caller's query reads it too.
+ */
 export abstract class Authenticator {
-  abstract authenticate(req: Request): Promise<Principal | null>;
+  abstract authenticate(req: Request, siteId?: string): Promise<Authentication | null>;
 }
 
 /** Turns the secret of `Authorization: Bearer <key>` into the key's principal; null when unknown or revoked. */
 export abstract class ApiKeyVerifier {
-  abstract verify(secret: string, req: Request): Promise<ApiKeyPrincipal | null>;
+  abstract verify(secret: string, siteId?: string): Promise<Authentication<ApiKeyPrincipal> | null>;
 }
 
 /** Turns a shared link's token (and the proof of its password) into its principal; null when refused. */
@@ -43,12 +58,12 @@ export class RequestAuthenticator extends Authenticator {
     super();
   }
 
-  async authenticate(req: Request): Promise<Principal | null> {
+  async authenticate(req: Request, siteId?: string): Promise<Authentication | null> {
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer +([\x21-\x7e]{1,200})$/i.exec(authorization.trim());
       if (!match) throw new UnauthorizedException(BEARER_FORMAT);
-      const key = await this.apiKeys.verify(match[1], req);
+      const key = await this.apiKeys.verify(match[1], siteId);
       if (!key) throw new UnauthorizedException(KEY_REFUSED);
       return key;
     }
@@ -60,8 +75,8 @@ export class RequestAuthenticator extends Authenticator {
         typeof access === 'string' ? access.trim() : undefined,
       );
       if (!link) throw new UnauthorizedException(LINK_REFUSED);
-      return link;
+      return { principal: link };
     }
-    return this.sessions.authenticate(req, req.res);
+    return this.sessions.authenticateWithSite(req, req.res, siteId);
   }
 }

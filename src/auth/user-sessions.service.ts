@@ -12,7 +12,15 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { authConfig } from '../config/auth.config.js';
 import { anonymizeIp } from '../tracking/anonymize-ip.js';
+import type { Authentication } from './authenticator.js';
 import type { UserPrincipal } from './principal.js';
+import {
+  SITE_COLUMNS,
+  type SiteColumns,
+  siteJoin,
+  siteOfRow,
+  siteParam,
+} from './resource-access.service.js';
 import { hashToken, newSecretToken } from './secret-token.js';
 import { SessionCookie } from './session-cookie.js';
 
@@ -86,15 +94,32 @@ export class UserSessionsService implements OnApplicationBootstrap, OnApplicatio
    * session's expiry moves forward (at most once a minute), and the cookie with it.
    */
   async authenticate(req: Request, res: Response | undefined): Promise<UserPrincipal | null> {
+    return (await this.authenticateWithSite(req, res, undefined))?.principal ?? null;
+  }
+
+  /**
+   * The session of the request's cookie, as `authenticate`; with `siteId`, the same query reads
+   * that site and the user's role there (see `Authentication.site`).
+   */
+  async authenticateWithSite(
+    req: Request,
+    res: Response | undefined,
+    siteId: string | undefined,
+  ): Promise<Authentication<UserPrincipal> | null> {
     const token = this.cookie.read(req);
     if (!token) return null;
     const now = this.clock.now();
-    const [row]: { id: string; user_id: string; created_at: Date; last_seen_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT id, user_id, created_at, last_seen_at FROM user_sessions
-          WHERE token_hash = $1 AND expires_at > $2`,
-        [hashToken(token), now],
-      );
+    const [row]: ({
+      id: string;
+      user_id: string;
+      created_at: Date;
+      last_seen_at: Date;
+    } & SiteColumns)[] = await this.dataSource.query(
+      `SELECT u.id, u.user_id, u.created_at, u.last_seen_at, ${SITE_COLUMNS}
+         FROM user_sessions u ${siteJoin('$3', 'u.user_id')}
+        WHERE u.token_hash = $1 AND u.expires_at > $2`,
+      [hashToken(token), now, siteParam(siteId)],
+    );
     if (!row) {
       if (res) this.cookie.clear(res);
       return null;
@@ -112,7 +137,10 @@ export class UserSessionsService implements OnApplicationBootstrap, OnApplicatio
       );
       if (res) this.cookie.set(res, token, expiresAt.getTime() - now.getTime());
     }
-    return { type: 'user', userId: row.user_id, sessionId: row.id };
+    return {
+      principal: { type: 'user', userId: row.user_id, sessionId: row.id },
+      site: siteOfRow(row, siteId),
+    };
   }
 
   /** Ends one session of a user (sign-out, or "sign out that device"); false if it was not theirs. */
