@@ -100,7 +100,16 @@ describe('shared links (/api/sites/:siteId/shared-links, /api/shared-links/open)
       access: null,
       accessExpiresAt: null,
     });
-    await shared(`/api/sites/${siteId}/stats/summary`, token).expect(200);
+    // The stats are in the site's timezone (read with the link, not asked again).
+    await dataSource.query(`UPDATE sites SET timezone = 'Pacific/Auckland' WHERE id = $1`, [
+      siteId,
+    ]);
+    try {
+      const summary = await shared(`/api/sites/${siteId}/stats/summary`, token).expect(200);
+      expect(summary.body.period.timezone).toBe('Pacific/Auckland');
+    } finally {
+      await dataSource.query(`UPDATE sites SET timezone = 'UTC' WHERE id = $1`, [siteId]);
+    }
     await shared(`/api/sites/${siteId}/stats/breakdown/page`, token).expect(200);
     await shared(`/api/sites/${siteId}/goals`, token).expect(200);
     // Another site of the same account: as if it did not exist.

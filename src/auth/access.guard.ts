@@ -122,7 +122,12 @@ export class AccessGuard implements CanActivate {
     if (principal.type === 'shared_link') {
       // Only the link's own site; any other id reads as one that does not exist.
       return kind === 'site' && id.toLowerCase() === principal.siteId
-        ? { accountId: principal.accountId, siteId: principal.siteId, role: 'viewer' }
+        ? {
+            accountId: principal.accountId,
+            siteId: principal.siteId,
+            siteTimezone: readSite?.timezone,
+            role: 'viewer',
+          }
         : null;
     }
     if (kind === 'site') {

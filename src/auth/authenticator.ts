@@ -28,9 +28,15 @@ export abstract class ApiKeyVerifier {
   abstract verify(secret: string, siteId?: string): Promise<Authentication<ApiKeyPrincipal> | null>;
 }
 
-/** Turns a shared link's token (and the proof of its password) into its principal; null when refused. */
+/**
+ * Turns a shared link's token (and the proof of its password) into its principal and its site's
+ * timezone; null when refused.
+ */
 export abstract class SharedLinkVerifier {
-  abstract verify(token: string, access: string | undefined): Promise<SharedLinkPrincipal | null>;
+  abstract verify(
+    token: string,
+    access: string | undefined,
+  ): Promise<{ principal: SharedLinkPrincipal; timezone: string } | null>;
 }
 
 export const SHARE_HEADER = 'x-trackveil-share';
@@ -75,7 +81,18 @@ export class RequestAuthenticator extends Authenticator {
         typeof access === 'string' ? access.trim() : undefined,
       );
       if (!link) throw new UnauthorizedException(LINK_REFUSED);
-      return { principal: link };
+      const { principal } = link;
+      // A link reads its own site only: any other id names no site it can see.
+      const own = siteId?.toLowerCase() === principal.siteId;
+      return {
+        principal,
+        site:
+          siteId === undefined
+            ? undefined
+            : own
+              ? { accountId: principal.accountId, role: null, timezone: link.timezone }
+              : null,
+      };
     }
     return this.sessions.authenticateWithSite(req, req.res, siteId);
   }

@@ -165,17 +165,23 @@ export class SharedLinksService extends SharedLinkVerifier {
     };
   }
 
-  async verify(token: string, access: string | undefined): Promise<SharedLinkPrincipal | null> {
+  async verify(
+    token: string,
+    access: string | undefined,
+  ): Promise<{ principal: SharedLinkPrincipal; timezone: string } | null> {
     const link = await this.find(token);
     if (!link) return null;
     if (link.password_hash !== null && !validProof(link, access, this.clock.now().getTime())) {
       return null;
     }
     return {
-      type: 'shared_link',
-      linkId: link.id,
-      siteId: link.site_id,
-      accountId: link.account_id,
+      principal: {
+        type: 'shared_link',
+        linkId: link.id,
+        siteId: link.site_id,
+        accountId: link.account_id,
+      },
+      timezone: link.timezone,
     };
   }
 
