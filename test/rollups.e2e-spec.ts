@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { SitesService } from '../src/sites/sites.service.js';
 import { RollupJob } from '../src/stats/rollups/rollup-job.js';
 import { rollupSource } from '../src/stats/rollups/rollup-queries.js';
+import { StatsPool } from '../src/stats/stats-pool.js';
+import { StatsService } from '../src/stats/stats.service.js';
 import { RollupsService } from '../src/stats/rollups/rollups.service.js';
 import { type QueryScope, StatsQueryBuilder } from '../src/stats/stats-query.js';
 import { signedInUser, type SignedInUser } from './utils/auth.js';
@@ -239,6 +241,32 @@ describe('stats rollups', () => {
       .expect(200);
     expect(all.body.period).toMatchObject({ from: '2026-11-08', to: '2026-11-11' });
     expect(all.body.metrics.pageviews).toBe(9);
+  });
+
+  it('should let reads that ask at once share one bounds query, and ask anew afterwards', async () => {
+    const stats = app.get(StatsService);
+    const query = vi.spyOn(app.get(StatsPool), 'query');
+    const boundsQueries = () =>
+      query.mock.calls.filter(([, , name]) => name === 'trackveil_stats_bounds').length;
+    const request = {
+      period: '7d',
+      compare: 'previous',
+      filters: undefined,
+      timezone: TIMEZONE,
+    } as const;
+    try {
+      const answers = await Promise.all([1, 2, 3].map(() => stats.summary(siteId, request)));
+      expect(boundsQueries()).toBe(1);
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+      // Nothing is kept once answered: each later read asks again (rollups may be gone by then).
+      expect(await stats.summary(siteId, request)).toEqual(answers[0]);
+      expect(boundsQueries()).toBe(2);
+      await stats.summary(siteId, request);
+      expect(boundsQueries()).toBe(3);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('should drop the rollups when the timezone changes, read raw rows, then recompute', async () => {

@@ -7,6 +7,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock.js';
 import { Semaphore, SemaphoreFullError, SemaphoreTimeoutError } from '../common/semaphore.js';
+import { TtlCache } from '../common/ttl-cache.js';
 import {
   type FilteredTrafficCounts,
   FilteredTrafficService,
@@ -237,6 +238,8 @@ interface Prepared {
   spans: ReadonlySet<string>;
 }
 
+type Bounds = Readonly<Pick<Prepared, 'range' | 'comparison' | 'covered' | 'spans'>>;
+
 /**
  * The stats of a site, read from the raw tables (`sessions`, `page_views`, `events`). Every
  * number follows the definitions in the README ("Stats: definitions").
@@ -259,6 +262,8 @@ export class StatsService implements OnApplicationShutdown {
    * `connections`: a dashboard's quick reads (the site, rollups) never wait behind them.
    */
   private readonly heavy: Semaphore;
+  /** The bounds queries in flight, by their parameters (see `bounds`): shared, never kept. */
+  private readonly boundsInFlight = new TtlCache<string, Bounds>({ ttlMs: 0, maxEntries: 1000 });
 
   constructor(
     private readonly pool: StatsPool,
@@ -737,46 +742,51 @@ export class StatsService implements OnApplicationShutdown {
     return comparison ? { from: comparison.firstDate, to: comparison.lastDate } : null;
   }
 
-  /** The instants of the period's local ranges, and whether the rollups cover them. */
-  private async bounds(
+  /**
+   * The instants of the period's local ranges, and whether the rollups cover them. The requests
+   * of a dashboard load (fourteen, six at a time) ask the same: one that asks while the same
+   * query is in flight shares its answer (as if it had come a moment earlier). Answers are not
+   * kept beyond that: rollups may be thrown away at any time (a timezone change, an operator),
+   * and a read must then see it.
+   */
+  private bounds(
     siteId: string,
     timezone: string,
     period: ResolvedPeriod,
     now: Date,
-  ): Promise<Pick<Prepared, 'range' | 'comparison' | 'covered' | 'spans'>> {
+  ): Promise<Bounds> {
     const { range, comparison } = period;
-    const [row] = await this.read<{
-      from: Date;
-      to: Date;
-      cfrom: Date | null;
-      cto: Date | null;
-      covered: boolean | null;
-      comparisonCovered: boolean | null;
-      spans: string[] | null;
-    }>(
-      BOUNDS_SQL,
-      [
-        range.from,
-        range.to,
-        comparison?.from ?? null,
-        comparison?.to ?? null,
-        timezone,
-        siteId,
-        range.firstDate,
-        range.lastDate,
-        comparison?.firstDate ?? null,
-        comparison?.lastDate ?? null,
-        localDateTime(now, timezone).date,
-        this.rollupsOn,
-      ],
-      'trackveil_stats_bounds',
-    );
-    return {
-      range: { from: row.from, to: row.to },
-      comparison: row.cfrom && row.cto ? { from: row.cfrom, to: row.cto } : null,
-      covered: { range: row.covered === true, comparison: row.comparisonCovered === true },
-      spans: new Set(row.spans ?? []),
-    };
+    const params = [
+      range.from,
+      range.to,
+      comparison?.from ?? null,
+      comparison?.to ?? null,
+      timezone,
+      siteId,
+      range.firstDate,
+      range.lastDate,
+      comparison?.firstDate ?? null,
+      comparison?.lastDate ?? null,
+      localDateTime(now, timezone).date,
+      this.rollupsOn,
+    ];
+    return this.boundsInFlight.getOrLoad(JSON.stringify(params), async () => {
+      const [row] = await this.read<{
+        from: Date;
+        to: Date;
+        cfrom: Date | null;
+        cto: Date | null;
+        covered: boolean | null;
+        comparisonCovered: boolean | null;
+        spans: string[] | null;
+      }>(BOUNDS_SQL, params, 'trackveil_stats_bounds');
+      return {
+        range: { from: row.from, to: row.to },
+        comparison: row.cfrom && row.cto ? { from: row.cfrom, to: row.cto } : null,
+        covered: { range: row.covered === true, comparison: row.comparisonCovered === true },
+        spans: new Set(row.spans ?? []),
+      };
+    });
   }
 
   private scope(
