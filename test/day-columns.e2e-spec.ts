@@ -1,7 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { RetentionJob } from '../src/sites/retention-job.js';
+import { ColumnsEncoder, dayRowsOn, readDayColumns } from '../src/stats/columns/columns-encoder.js';
 import { ColumnsReader } from '../src/stats/columns/columns-reader.js';
 import { RollupJob } from '../src/stats/rollups/rollup-job.js';
 import { RollupsService } from '../src/stats/rollups/rollups.service.js';
@@ -261,6 +263,45 @@ describe('stats day columns', () => {
       expect(daysRead.sort()).toEqual(['2026-11-08', '2026-11-09', '2026-11-10']);
     } finally {
       load.mockRestore();
+    }
+  });
+
+  it("should read and encode a day on a worker thread, in the recomputing transaction's snapshot", async () => {
+    const day = { siteId, day: '2026-11-08', timezone: TIMEZONE };
+    const [stored] = await dataSource.query<{ data: Buffer }[]>(
+      `SELECT data FROM stats_day_columns WHERE site_id = $1 AND day = $2`,
+      [siteId, day.day],
+    );
+    const encoder = new ColumnsEncoder();
+    expect(encoder.threaded).toBe(true);
+    const recomputing = new pg.Client({ connectionString: db.url });
+    await recomputing.connect();
+    try {
+      // What the job wrote (on the worker) is what the main thread encodes from the same rows.
+      expect(await readDayColumns(dayRowsOn(recomputing, day))).toEqual(stored.data);
+      await recomputing.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await recomputing.query('SELECT 1');
+      // A change committed after the recomputing transaction took its snapshot …
+      await dataSource.query(
+        `UPDATE page_views SET path = '/changed' WHERE site_id = $1 AND path = '/blog'`,
+        [siteId],
+      );
+      try {
+        // … is not in the columns the worker reads in that snapshot, …
+        const data = await encoder.encode(recomputing, day, { connectionString: db.url });
+        expect(data).toEqual(stored.data);
+        await recomputing.query('COMMIT');
+        // … and is in a read made after it.
+        expect(await readDayColumns(dayRowsOn(recomputing, day))).not.toEqual(stored.data);
+      } finally {
+        await dataSource.query(
+          `UPDATE page_views SET path = '/blog' WHERE site_id = $1 AND path = '/changed'`,
+          [siteId],
+        );
+      }
+    } finally {
+      await recomputing.end();
+      await encoder.close();
     }
   });
 

@@ -86,3 +86,13 @@ export function runAsScript(moduleUrl: string, main: (argv: string[]) => Promise
     process.exitCode = 1;
   });
 }
+
+/**
+ * The compiled worker script `src/<path>.js`: in the build (`dist/src/<path>.js`) whether the
+ * caller runs from the build or from the TypeScript sources (the tests run `npm run build`
+ * first); null when there is none (then the work runs on the main thread).
+ */
+export function builtWorkerScript(path: string): string | null {
+  const script = join(projectRoot(), 'dist', 'src', `${path}.js`);
+  return existsSync(script) ? script : null;
+}

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorkerScript } from '../../common/project-files.js';
 import { type CountResult, type CountTask, marksFor, runCount } from './day-count.js';
 import type { VisitorMarks } from './visitor-index.js';
 
@@ -108,15 +106,7 @@ export class CountPool {
   }
 }
 
-/**
- * The compiled worker script: beside this file in a build (`dist/`), or the build's when running
- * from the TypeScript sources (the tests run `npm run build` first); null when there is none.
- */
+/** The compiled worker script (see `builtWorkerScript`). */
 export function workerScript(): string | null {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    join(here, 'count-worker.js'),
-    join(here, '../../../dist/src/stats/columns/count-worker.js'),
-  ];
-  return candidates.find((candidate) => existsSync(candidate)) ?? null;
+  return builtWorkerScript('stats/columns/count-worker');
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -7,19 +7,8 @@ import { statsConfig } from '../../config/stats.config.js';
 import { poolOf } from '../../database/bounded-query.js';
 import { retentionCutoffSql } from '../../sites/retention-job.js';
 import { LIFT_TRANSACTION_TIMEOUT, withPoolTransaction } from '../../database/pool-transaction.js';
-import {
-  DAY_EVENTS_SQL,
-  DAY_PAGE_VIEWS_SQL,
-  DAY_VISITS_SQL,
-  LATER_PAGE_VIEWS_SQL,
-} from '../columns/day-columns-sql.js';
-import {
-  DayColumns,
-  type EventRow,
-  FORMAT_VERSION,
-  type PageViewRow,
-  type VisitRow,
-} from '../columns/day-columns.js';
+import { ColumnsEncoder } from '../columns/columns-encoder.js';
+import { FORMAT_VERSION } from '../columns/day-columns.js';
 import { localDateTime, shiftDate } from '../period.js';
 import { HyperLogLog } from '../sketches/hyperloglog.js';
 import {
@@ -123,7 +112,9 @@ export interface CheckResult {
  * `stats rebuild` and `stats check` call `rebuild` and `check`.
  */
 @Injectable()
-export class RollupsService {
+export class RollupsService implements OnApplicationShutdown {
+  /** Reads and encodes the day columns off the main thread (see `ColumnsEncoder`). */
+  private readonly encoder = new ColumnsEncoder();
   /** How far back a refresh looks for rows before the last one (transactions in flight). */
   private readonly overlapMs: number;
   /** After the end of a day, how long its visits can still change (a visit in progress). */
@@ -136,6 +127,10 @@ export class RollupsService {
   ) {
     this.overlapMs = 2 * config.ingestTimeoutMs + 10_000;
     this.settleMs = config.sessionTimeoutMs + this.overlapMs;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.encoder.close();
   }
 
   /** The sites whose rollups are kept: every one not deleted. */
@@ -175,7 +170,7 @@ export class RollupsService {
         spanOf('month', day).start,
       ]);
       const current = { ...site, timezone: rows[0].timezone };
-      await writeDay(client, current, day, started);
+      await this.writeDay(client, current, day, started);
       // The live runs that end on it (today) are merged again at once from their closed runs:
       // the periods that read them never fall back to reading their days meanwhile.
       for (const span of deleted) {
@@ -231,7 +226,7 @@ export class RollupsService {
       );
       if (!rows[0]) return;
       await client.query(DELETE_DAY_COLUMNS, [site.id, day]);
-      await writeColumns(client, { ...site, timezone: rows[0].timezone }, day, started);
+      await this.writeColumns(client, { ...site, timezone: rows[0].timezone }, day, started);
     });
   }
 
@@ -353,7 +348,7 @@ export class RollupsService {
         'stats_day_values',
         'stats_day_columns',
       ]);
-      await writeDay(client, site, day, this.clock.now(), 'check_');
+      await this.writeDay(client, site, day, this.clock.now(), 'check_');
       const params = [site.id, day];
       const differences =
         (await countDifferences(
@@ -470,6 +465,68 @@ export class RollupsService {
     return days;
   }
 
+  /**
+   * Writes a day's rollups, from the raw rows, into the rollup tables (or the tables named with
+   * `prefix`, for `check`); the day's rows there must be gone already.
+   */
+  private async writeDay(
+    client: pg.PoolClient,
+    site: RollupSite,
+    day: string,
+    computedAt: Date,
+    prefix = '',
+  ): Promise<void> {
+    const params = [site.id, day, site.timezone, EMPTY_SKETCH];
+    await client.query(dayTotalsSql(`${prefix}stats_days`), [...params, computedAt]);
+    await client.query(hourTotalsSql(`${prefix}stats_hours`), params);
+    await client.query(dayValuesSql(`${prefix}stats_day_values`), params);
+    await this.writeColumns(client, site, day, computedAt, prefix);
+  }
+
+  /**
+   * Writes a day's columns (see `day-columns.ts`), read and encoded on the encoder's worker
+   * thread; the day's row there must be gone already.
+   */
+  private async writeColumns(
+    client: pg.PoolClient,
+    site: RollupSite,
+    day: string,
+    computedAt: Date,
+    prefix = '',
+  ): Promise<void> {
+    const data = await this.encoder.encode(
+      client,
+      { siteId: site.id, day, timezone: site.timezone },
+      this.workerConnection(),
+    );
+    await client.query(
+      `INSERT INTO ${prefix}stats_day_columns (site_id, day, computed_at, format, data)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [site.id, day, computedAt, FORMAT_VERSION, data],
+    );
+  }
+
+  /**
+   * How the encoder's worker connects: the pool's connection settings (those a message can
+   * carry), with a statement timeout fit for a day's recomputation.
+   */
+  private workerConnection(): pg.ClientConfig {
+    const options = poolOf(this.dataSource).options as pg.ClientConfig;
+    const { connectionString, host, port, user, password, database, ssl } = options;
+    return {
+      connectionString,
+      host,
+      port,
+      user,
+      password: typeof password === 'string' ? password : undefined,
+      database,
+      ssl,
+      application_name: 'trackveil day columns',
+      statement_timeout: RECOMPUTE_TIMEOUT_MS,
+      connectionTimeoutMillis: options.connectionTimeoutMillis,
+    };
+  }
+
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
     return (await poolOf(this.dataSource).query(sql, params)).rows as T[];
   }
@@ -515,48 +572,6 @@ export class RollupsService {
       work,
     );
   }
-}
-
-/**
- * Writes a day's rollups, from the raw rows, into the rollup tables (or the tables named with
- * `prefix`, for `check`); the day's rows there must be gone already.
- */
-async function writeDay(
-  client: pg.PoolClient,
-  site: RollupSite,
-  day: string,
-  computedAt: Date,
-  prefix = '',
-): Promise<void> {
-  const params = [site.id, day, site.timezone, EMPTY_SKETCH];
-  await client.query(dayTotalsSql(`${prefix}stats_days`), [...params, computedAt]);
-  await client.query(hourTotalsSql(`${prefix}stats_hours`), params);
-  await client.query(dayValuesSql(`${prefix}stats_day_values`), params);
-  await writeColumns(client, site, day, computedAt, prefix);
-}
-
-/** Writes a day's columns (see `day-columns.ts`); the day's row there must be gone already. */
-async function writeColumns(
-  client: pg.PoolClient,
-  site: RollupSite,
-  day: string,
-  computedAt: Date,
-  prefix = '',
-): Promise<void> {
-  const rowsOf = async <T extends unknown[]>(sql: string): Promise<T[]> =>
-    (await client.query<T>({ text: sql, values: [site.id, day, site.timezone], rowMode: 'array' }))
-      .rows;
-  const data = await DayColumns.encode(
-    await rowsOf<VisitRow>(DAY_VISITS_SQL),
-    await rowsOf<PageViewRow>(DAY_PAGE_VIEWS_SQL),
-    await rowsOf<PageViewRow>(LATER_PAGE_VIEWS_SQL),
-    await rowsOf<EventRow>(DAY_EVENTS_SQL),
-  );
-  await client.query(
-    `INSERT INTO ${prefix}stats_day_columns (site_id, day, computed_at, format, data)
-     VALUES ($1, $2, $3, $4, $5)`,
-    [site.id, day, computedAt, FORMAT_VERSION, data],
-  );
 }
 
 const METRICS_COLUMNS =

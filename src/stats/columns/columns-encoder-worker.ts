@@ -1,0 +1,30 @@
+import { parentPort } from 'node:worker_threads';
+import pg from 'pg';
+import { dayRowsOn, type EncodeTask, readDayColumns, SNAPSHOT_ID } from './columns-encoder.js';
+
+/**
+ * The worker thread of `ColumnsEncoder`: reads a day's rows in the snapshot of the transaction
+ * that recomputes it (on a connection of its own, opened for the task) and encodes its columns.
+ */
+async function encode(task: EncodeTask): Promise<Buffer> {
+  if (!SNAPSHOT_ID.test(task.snapshot)) throw new Error(`Not a snapshot id: ${task.snapshot}`);
+  const client = new pg.Client(task.connection);
+  await client.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SET TRANSACTION SNAPSHOT '${task.snapshot}'`);
+    const data = await readDayColumns(dayRowsOn(client, task));
+    await client.query('COMMIT');
+    return data;
+  } finally {
+    await client.end();
+  }
+}
+
+parentPort?.on('message', (message: { id: number; task: EncodeTask }) => {
+  encode(message.task).then(
+    (data) => parentPort!.postMessage({ id: message.id, data }),
+    (error: unknown) =>
+      parentPort!.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) }),
+  );
+});

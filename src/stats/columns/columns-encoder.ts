@@ -1,0 +1,149 @@
+import { Worker } from 'node:worker_threads';
+import { builtWorkerScript } from '../../common/project-files.js';
+import type pg from 'pg';
+import { DayColumns, type EventRow, type PageViewRow, type VisitRow } from './day-columns.js';
+import {
+  DAY_EVENTS_SQL,
+  DAY_PAGE_VIEWS_SQL,
+  DAY_VISITS_SQL,
+  LATER_PAGE_VIEWS_SQL,
+} from './day-columns-sql.js';
+
+/** Runs one of the day's row queries (`$1` site, `$2` date, `$3` timezone), rows as arrays. */
+export type DayRows = <T extends unknown[]>(sql: string) => Promise<T[]>;
+
+/** A local day of a site, as the rollups recompute it. */
+export interface ColumnsDay {
+  siteId: string;
+  day: string;
+  timezone: string;
+}
+
+/** What the encoder's worker thread needs to read a day as the recomputing transaction sees it. */
+export interface EncodeTask extends ColumnsDay {
+  /** How to connect: the pool's settings that a message can carry. */
+  connection: pg.ClientConfig;
+  /** The recomputing transaction's exported snapshot (`pg_export_snapshot()`). */
+  snapshot: string;
+}
+
+/** A day's rows (see `day-columns-sql.ts`), read with `rowsOf`, encoded as its columns. */
+export async function readDayColumns(rowsOf: DayRows): Promise<Buffer> {
+  return DayColumns.encode(
+    await rowsOf<VisitRow>(DAY_VISITS_SQL),
+    await rowsOf<PageViewRow>(DAY_PAGE_VIEWS_SQL),
+    await rowsOf<PageViewRow>(LATER_PAGE_VIEWS_SQL),
+    await rowsOf<EventRow>(DAY_EVENTS_SQL),
+  );
+}
+
+/** `rowsOf` for `readDayColumns` on one connection. */
+export function dayRowsOn(client: pg.ClientBase, day: ColumnsDay): DayRows {
+  return async <T extends unknown[]>(sql: string): Promise<T[]> =>
+    (
+      await client.query<T>({
+        text: sql,
+        values: [day.siteId, day.day, day.timezone],
+        rowMode: 'array',
+      })
+    ).rows;
+}
+
+/** How snapshot ids look (`00000003-0000001B-1`): checked before one is put into SQL. */
+export const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
+
+interface Pending {
+  resolve: (data: Buffer) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Reads and encodes the day columns that the rollup job writes with each recomputed day, on a
+ * worker thread with its own connection that imports the recomputing transaction's snapshot
+ * (so it reads exactly the rows the day's rollups are made of). On a busy site today is
+ * recomputed every minute or so: its rows (200,000 values and more) parsed and encoded on the
+ * main thread kept its event loop, and `/track` behind it, busy for tens of milliseconds, and
+ * the garbage they left made for long collections. Without a built worker script (see
+ * `encoderScript`) it reads on the recomputing connection, on the main thread.
+ */
+export class ColumnsEncoder {
+  private worker?: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private closing = false;
+
+  constructor(private readonly script: string | null = encoderScript()) {}
+
+  /** Whether a worker thread does the reading and encoding. */
+  get threaded(): boolean {
+    return this.script !== null;
+  }
+
+  /**
+   * The columns of the day that `client`'s transaction (REPEATABLE READ) is recomputing;
+   * `connection` is how the worker connects to the same database.
+   */
+  async encode(
+    client: pg.ClientBase,
+    day: ColumnsDay,
+    connection: pg.ClientConfig,
+  ): Promise<Buffer> {
+    if (!this.script || this.closing) return readDayColumns(dayRowsOn(client, day));
+    const { rows } = await client.query<{ snapshot: string }>(
+      'SELECT pg_export_snapshot() AS snapshot',
+    );
+    const task: EncodeTask = { ...day, connection, snapshot: rows[0].snapshot };
+    const worker = (this.worker ??= this.start());
+    const id = this.nextId++;
+    return new Promise<Buffer>((resolve, reject) => {
+      if (this.pending.size === 0) worker.ref();
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, task });
+    });
+  }
+
+  /** Stops the worker; a day it was encoding fails (its recomputation is retried later). */
+  async close(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+    for (const pending of this.pending.values()) {
+      pending.reject(new Error('The day columns worker was stopped (shutting down).'));
+    }
+    this.pending.clear();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(this.script!);
+    // An idle worker does not hold the process open.
+    worker.unref();
+    worker.on('message', (message: { id: number; data?: Uint8Array; error?: string }) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (this.pending.size === 0) worker.unref();
+      if (message.error !== undefined) pending.reject(new Error(message.error));
+      else {
+        const data = message.data!;
+        pending.resolve(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      }
+    });
+    const fail = (error: Error): void => {
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+      // A worker that died is replaced by the next `encode`.
+      if (this.worker === worker) this.worker = undefined;
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!this.closing) fail(new Error(`The day columns worker stopped (exit code ${code}).`));
+    });
+    return worker;
+  }
+}
+
+/** The compiled worker script (see `builtWorkerScript`). */
+export function encoderScript(): string | null {
+  return builtWorkerScript('stats/columns/columns-encoder-worker');
+}
