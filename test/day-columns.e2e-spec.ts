@@ -293,6 +293,13 @@ describe('stats day columns', () => {
         await recomputing.query('COMMIT');
         // … and is in a read made after it.
         expect(await readDayColumns(dayRowsOn(recomputing, day))).not.toEqual(stored.data);
+        // A worker that cannot connect leaves the day to the main thread, in the same snapshot.
+        await recomputing.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        const unreachable = { connectionString: 'postgres://nobody@127.0.0.1:1/none' };
+        expect(await encoder.encode(recomputing, day, unreachable)).toEqual(
+          await readDayColumns(dayRowsOn(recomputing, day)),
+        );
+        await recomputing.query('COMMIT');
       } finally {
         await dataSource.query(
           `UPDATE page_views SET path = '/blog' WHERE site_id = $1 AND path = '/changed'`,

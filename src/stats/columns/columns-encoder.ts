@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { builtWorkerScript } from '../../common/project-files.js';
+import { Logger } from '@nestjs/common';
 import type pg from 'pg';
+import { builtWorkerScript } from '../../common/project-files.js';
 import { DayColumns, type EventRow, type PageViewRow, type VisitRow } from './day-columns.js';
 import {
   DAY_EVENTS_SQL,
@@ -61,12 +62,14 @@ interface Pending {
  * Reads and encodes the day columns that the rollup job writes with each recomputed day, on a
  * worker thread with its own connection that imports the recomputing transaction's snapshot
  * (so it reads exactly the rows the day's rollups are made of). On a busy site today is
- * recomputed every minute or so: its rows (200,000 values and more) parsed and encoded on the
- * main thread kept its event loop, and `/track` behind it, busy for tens of milliseconds, and
- * the garbage they left made for long collections. Without a built worker script (see
- * `encoderScript`) it reads on the recomputing connection, on the main thread.
+ * recomputed every minute or so: its rows parsed and encoded on the main thread kept its event
+ * loop, which answers `/track`, busy 650-790 ms each time for a day of 160,000 page views (2-6
+ * ms with the worker; `npm run bench:columns`). Without a built worker script (see
+ * `encoderScript`), and when the worker fails (it cannot connect, say), the day is read on the
+ * recomputing connection, on the main thread.
  */
 export class ColumnsEncoder {
+  private readonly logger = new Logger(ColumnsEncoder.name);
   private worker?: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
@@ -93,6 +96,18 @@ export class ColumnsEncoder {
       'SELECT pg_export_snapshot() AS snapshot',
     );
     const task: EncodeTask = { ...day, connection, snapshot: rows[0].snapshot };
+    try {
+      return await this.onWorker(task);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, siteId: day.siteId, day: day.day },
+        'The day columns worker failed; encoding the day on the main thread instead.',
+      );
+      return readDayColumns(dayRowsOn(client, day));
+    }
+  }
+
+  private onWorker(task: EncodeTask): Promise<Buffer> {
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
@@ -102,7 +117,7 @@ export class ColumnsEncoder {
     });
   }
 
-  /** Stops the worker; a day it was encoding fails (its recomputation is retried later). */
+  /** Stops the worker; a day it was encoding is read on the main thread. */
   async close(): Promise<void> {
     this.closing = true;
     const worker = this.worker;

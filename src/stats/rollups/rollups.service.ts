@@ -523,6 +523,8 @@ export class RollupsService implements OnApplicationShutdown {
       ssl,
       application_name: 'trackveil day columns',
       statement_timeout: RECOMPUTE_TIMEOUT_MS,
+      // A silent network is given up on by the client too.
+      query_timeout: RECOMPUTE_TIMEOUT_MS,
       connectionTimeoutMillis: options.connectionTimeoutMillis,
     };
   }
