@@ -1,5 +1,5 @@
-import { parentPort } from 'node:worker_threads';
 import pg from 'pg';
+import { serveTasks } from '../../common/task-worker.js';
 import { dayRowsOn, type EncodeTask, readDayColumns, SNAPSHOT_ID } from './columns-encoder.js';
 
 /**
@@ -21,10 +21,4 @@ async function encode(task: EncodeTask): Promise<Buffer> {
   }
 }
 
-parentPort?.on('message', (message: { id: number; task: EncodeTask }) => {
-  encode(message.task).then(
-    (data) => parentPort!.postMessage({ id: message.id, data }),
-    (error: unknown) =>
-      parentPort!.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) }),
-  );
-});
+serveTasks(encode);

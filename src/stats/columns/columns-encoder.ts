@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { builtWorkerScript } from '../../common/project-files.js';
+import { TaskWorker } from '../../common/task-worker.js';
 import { DayColumns, type EventRow, type PageViewRow, type VisitRow } from './day-columns.js';
 import {
   DAY_EVENTS_SQL,
@@ -53,11 +53,6 @@ export function dayRowsOn(client: pg.ClientBase, day: ColumnsDay): DayRows {
 /** How snapshot ids look (`00000003-0000001B-1`): checked before one is put into SQL. */
 export const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i;
 
-interface Pending {
-  resolve: (data: Buffer) => void;
-  reject: (error: Error) => void;
-}
-
 /**
  * Reads and encodes the day columns that the rollup job writes with each recomputed day, on a
  * worker thread with its own connection that imports the recomputing transaction's snapshot
@@ -70,9 +65,7 @@ interface Pending {
  */
 export class ColumnsEncoder {
   private readonly logger = new Logger(ColumnsEncoder.name);
-  private worker?: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
+  private worker?: TaskWorker<EncodeTask, Uint8Array>;
   private closing = false;
 
   constructor(private readonly script: string | null = encoderScript()) {}
@@ -107,14 +100,13 @@ export class ColumnsEncoder {
     }
   }
 
-  private onWorker(task: EncodeTask): Promise<Buffer> {
-    const worker = (this.worker ??= this.start());
-    const id = this.nextId++;
-    return new Promise<Buffer>((resolve, reject) => {
-      if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, task });
-    });
+  private async onWorker(task: EncodeTask): Promise<Buffer> {
+    const worker = (this.worker ??= new TaskWorker<EncodeTask, Uint8Array>(this.script!, () => {
+      // A worker that died is replaced by the next `encode`.
+      if (this.worker === worker) this.worker = undefined;
+    }));
+    const data = await worker.run(task);
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   }
 
   /** Stops the worker; a day it was encoding is read on the main thread. */
@@ -123,38 +115,6 @@ export class ColumnsEncoder {
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
-    for (const pending of this.pending.values()) {
-      pending.reject(new Error('The day columns worker was stopped (shutting down).'));
-    }
-    this.pending.clear();
-  }
-
-  private start(): Worker {
-    const worker = new Worker(this.script!);
-    // An idle worker does not hold the process open.
-    worker.unref();
-    worker.on('message', (message: { id: number; data?: Uint8Array; error?: string }) => {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      if (this.pending.size === 0) worker.unref();
-      if (message.error !== undefined) pending.reject(new Error(message.error));
-      else {
-        const data = message.data!;
-        pending.resolve(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      }
-    });
-    const fail = (error: Error): void => {
-      for (const pending of this.pending.values()) pending.reject(error);
-      this.pending.clear();
-      // A worker that died is replaced by the next `encode`.
-      if (this.worker === worker) this.worker = undefined;
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (!this.closing) fail(new Error(`The day columns worker stopped (exit code ${code}).`));
-    });
-    return worker;
   }
 }
 

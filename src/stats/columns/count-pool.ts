@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { builtWorkerScript } from '../../common/project-files.js';
+import { TaskWorker } from '../../common/task-worker.js';
 import { type CountResult, type CountTask, marksFor, runCount } from './day-count.js';
 import type { VisitorMarks } from './visitor-index.js';
 
@@ -12,16 +12,6 @@ const breath = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 /** Marks kept for the next counts on the main thread (more are made while more run at once). */
 const KEPT_MARKS = 6;
 
-interface Pending {
-  resolve: (result: CountResult) => void;
-  reject: (error: Error) => void;
-}
-
-interface CountWorker {
-  worker: Worker;
-  pending: Map<number, Pending>;
-}
-
 /**
  * Runs the counts of the day columns (`runCount`) on worker threads, so that the panels of a
  * dashboard count on every core at once instead of one after the other on the thread that
@@ -31,9 +21,8 @@ interface CountWorker {
  * at a time between turns of the event loop.
  */
 export class CountPool {
-  private readonly workers: CountWorker[] = [];
+  private readonly workers: TaskWorker<CountTask, CountResult>[] = [];
   private readonly kept: VisitorMarks[][] = [];
-  private nextId = 0;
   private closing = false;
 
   constructor(
@@ -51,21 +40,13 @@ export class CountPool {
 
   run(task: CountTask): Promise<CountResult> {
     if (this.workers.length === 0) return this.runHere(task);
-    const target = this.workers.reduce((least, w) =>
-      w.pending.size < least.pending.size ? w : least,
-    );
-    const id = this.nextId++;
-    return new Promise<CountResult>((resolve, reject) => {
-      // A worker holds the process open only while it owes a count.
-      if (target.pending.size === 0) target.worker.ref();
-      target.pending.set(id, { resolve, reject });
-      target.worker.postMessage({ id, task });
-    });
+    const target = this.workers.reduce((least, w) => (w.load < least.load ? w : least));
+    return target.run(task);
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
     this.workers.length = 0;
   }
 
@@ -78,31 +59,13 @@ export class CountPool {
     }
   }
 
-  private start(): CountWorker {
-    const worker = new Worker(this.script!);
-    // An idle worker does not hold the process open.
-    worker.unref();
-    const entry: CountWorker = { worker, pending: new Map() };
-    worker.on('message', (message: { id: number; result?: CountResult; error?: string }) => {
-      const pending = entry.pending.get(message.id);
-      if (!pending) return;
-      entry.pending.delete(message.id);
-      if (entry.pending.size === 0) worker.unref();
-      if (message.error !== undefined) pending.reject(new Error(message.error));
-      else pending.resolve(message.result!);
-    });
-    const fail = (error: Error): void => {
-      for (const pending of entry.pending.values()) pending.reject(error);
-      entry.pending.clear();
-      const at = this.workers.indexOf(entry);
-      // A worker that died (out of memory, say) is replaced; its counts fail with its error.
+  private start(): TaskWorker<CountTask, CountResult> {
+    const worker = new TaskWorker<CountTask, CountResult>(this.script!, () => {
+      // A worker that died (out of memory, say) is replaced; its counts failed with its error.
+      const at = this.workers.indexOf(worker);
       if (at >= 0 && !this.closing) this.workers[at] = this.start();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (!this.closing) fail(new Error(`A stats count worker stopped (exit code ${code}).`));
     });
-    return entry;
+    return worker;
   }
 }
 

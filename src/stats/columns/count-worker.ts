@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { serveTasks } from '../../common/task-worker.js';
 import { type CountTask, marksFor, runCount } from './day-count.js';
 import type { VisitorMarks } from './visitor-index.js';
 
@@ -8,10 +8,4 @@ import type { VisitorMarks } from './visitor-index.js';
  */
 const marks: VisitorMarks[] = [];
 
-parentPort?.on('message', (message: { id: number; task: CountTask }) => {
-  runCount(message.task, marksFor(message.task, marks)).then(
-    (result) => parentPort!.postMessage({ id: message.id, result }),
-    (error: unknown) =>
-      parentPort!.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) }),
-  );
-});
+serveTasks((task: CountTask) => runCount(task, marksFor(task, marks)));
