@@ -230,15 +230,21 @@ async function rollupState(databaseUrl: string, siteId: string): Promise<string>
   }
 }
 
+interface CpuSeconds {
+  server: number;
+  postgres: number;
+  loadGenerator: number;
+}
+
 /**
- * CPU seconds used so far by the app process and by PostgreSQL (Linux only): the embedded
- * server's postmaster and its children when `postmasterPid` is known, else every local process
- * named postgres.
+ * CPU seconds used so far (Linux only) by the server process under load, by PostgreSQL (the
+ * embedded server's postmaster and its children when `postmasterPid` is known, else every local
+ * process named postgres) and by this process, which generates the load.
  */
 async function cpuSeconds(
-  appPid: number | undefined,
+  serverPid: number | undefined,
   postmasterPid: number | undefined,
-): Promise<{ app: number; postgres: number } | undefined> {
+): Promise<CpuSeconds | undefined> {
   const stat = async (pid: string): Promise<string[]> =>
     (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
   const ticks = (fields: string[]) => Number(fields[11]) + Number(fields[12]); // utime + stime
@@ -256,7 +262,12 @@ async function cpuSeconds(
       if (ours && fields.length > 12) postgres += ticks(fields);
     }
     const hz = 100;
-    return { app: ticks(await stat(String(appPid))) / hz, postgres: postgres / hz };
+    const self = process.cpuUsage();
+    return {
+      server: ticks(await stat(String(serverPid))) / hz,
+      postgres: postgres / hz,
+      loadGenerator: (self.user + self.system) / 1e6,
+    };
   } catch {
     return undefined;
   }
@@ -332,19 +343,33 @@ async function main(): Promise<void> {
     const postmasterPid = database.dataDir ? await postmasterPidOf(database.dataDir) : undefined;
     const tracks: RunResult[] = [];
     const bases: RunResult[] = [];
-    let appCpu = 0;
-    let postgresCpu = 0;
+    const trackCpu: CpuSeconds = { server: 0, postgres: 0, loadGenerator: 0 };
+    const baseCpu: CpuSeconds = { server: 0, postgres: 0, loadGenerator: 0 };
+    /** Runs `round` and adds the CPU time it took to `total`. */
+    const measured = async <T>(
+      serverPid: number | undefined,
+      total: CpuSeconds,
+      round: () => Promise<T>,
+    ): Promise<T> => {
+      const before = await cpuSeconds(serverPid, postmasterPid);
+      const result = await round();
+      const after = await cpuSeconds(serverPid, postmasterPid);
+      if (before && after) {
+        for (const key of ['server', 'postgres', 'loadGenerator'] as const) {
+          total[key] += after[key] - before[key];
+        }
+      }
+      return result;
+    };
     // Rounds alternate so that both sides see the same machine: on a shared VM its speed drifts
     // by tens of percent within a minute.
     for (let round = 1; round <= ROUNDS; round += 1) {
-      const cpuBefore = await cpuSeconds(app.pid, postmasterPid);
-      const track = await load(appPort, siteId, roundSeconds, acknowledged, trackLatencies);
-      const cpuAfter = await cpuSeconds(app.pid, postmasterPid);
-      if (cpuBefore && cpuAfter) {
-        appCpu += cpuAfter.app - cpuBefore.app;
-        postgresCpu += cpuAfter.postgres - cpuBefore.postgres;
-      }
-      const base = await load(baselinePort, siteId, roundSeconds, [], baseLatencies);
+      const track = await measured(app.pid, trackCpu, () =>
+        load(appPort, siteId, roundSeconds, acknowledged, trackLatencies),
+      );
+      const base = await measured(baseline.pid, baseCpu, () =>
+        load(baselinePort, siteId, roundSeconds, [], baseLatencies),
+      );
       tracks.push(track);
       bases.push(base);
       console.log(
@@ -358,13 +383,19 @@ async function main(): Promise<void> {
     const base = combine(bases, baseLatencies);
     console.log('');
     report('/track', track);
-    if (appCpu > 0) {
-      const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(track.ok, 1)).toFixed(3);
+    const perRequest = (seconds: number, run: RunResult) =>
+      ((seconds * 1000) / Math.max(run.ok, 1)).toFixed(3);
+    if (trackCpu.server > 0) {
       console.log(
-        `           CPU per request: app ${perRequest(appCpu)} ms, PostgreSQL ${perRequest(postgresCpu)} ms${postmasterPid ? '' : ' (every local postgres process)'}`,
+        `           CPU per request: app ${perRequest(trackCpu.server, track)} ms, PostgreSQL ${perRequest(trackCpu.postgres, track)} ms${postmasterPid ? '' : ' (every local postgres process)'}, load generator ${perRequest(trackCpu.loadGenerator, track)} ms`,
       );
     }
     report('baseline', base);
+    if (baseCpu.server > 0) {
+      console.log(
+        `           CPU per request: app ${perRequest(baseCpu.server, base)} ms, load generator ${perRequest(baseCpu.loadGenerator, base)} ms`,
+      );
+    }
     const ratio = track.requestsPerSecond / base.requestsPerSecond;
     const lost = acknowledged.length - after.acknowledged;
     console.log(
