@@ -117,6 +117,9 @@ export class Environment {
   @IntegerVariable(0, 3600, 'seconds')
   STATS_ROLLUP_INTERVAL_SECONDS = 60;
 
+  @IntegerVariable(0, 1_000_000_000)
+  STATS_RAW_MAX_PAGEVIEWS = 10_000;
+
   @IntegerVariable(0, 65536, 'MiB')
   STATS_COLUMNS_CACHE_MB = 512;
 
@@ -341,9 +344,17 @@ export function readEnvironment(source: Record<string, unknown> = process.env): 
     );
   }
   if (problems.length > 0) {
-    throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+/**
+ * A setting that stops the start, with a message for the person who set it: the start prints
+ * the message alone, without a stack trace.
+ */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
 }
 
 /** The `validate` hook of `ConfigModule.forRoot`. */

@@ -15,6 +15,12 @@ export const statsConfig = registerAs('stats', () => {
     /** How often the rollup job brings the rollups up to date; 0: no rollups, raw rows only. */
     rollupIntervalMs: env.STATS_ROLLUP_INTERVAL_SECONDS * 1000,
     /**
+     * A period that includes today and whose rollups hold at most this many page views is read
+     * from the raw rows (quick at that size), so that its figures are not behind by up to a
+     * rollup interval; 0: rollups wherever they exist.
+     */
+    rawMaxPageviews: env.STATS_RAW_MAX_PAGEVIEWS,
+    /**
      * Memory for the day columns a replica keeps between requests (see `ColumnsReader`): about
      * 26 bytes a page view.
      */

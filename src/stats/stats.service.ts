@@ -248,6 +248,8 @@ type Bounds = Readonly<Pick<Prepared, 'range' | 'comparison' | 'covered' | 'span
 export class StatsService implements OnApplicationShutdown {
   /** Whether to read rollups where they answer (`STATS_ROLLUP_INTERVAL_SECONDS` > 0). */
   private readonly rollupsOn: boolean;
+  /** Periods with today and at most this many page views read raw rows (see `BOUNDS_SQL`). */
+  private readonly rawMaxPageviews: number;
   /** The day columns, for breakdowns that no rollup answers. */
   private readonly columns: ColumnsReader;
   /** Where the day columns are counted: worker threads (see `CountPool`). */
@@ -273,6 +275,7 @@ export class StatsService implements OnApplicationShutdown {
     @Inject(statsConfig.KEY) config: ConfigType<typeof statsConfig>,
   ) {
     this.rollupsOn = config.rollupIntervalMs > 0;
+    this.rawMaxPageviews = config.rawMaxPageviews;
     this.counting = new CountPool(config.countThreads);
     this.columns = new ColumnsReader(
       (sql, params) => this.read(sql, params),
@@ -769,6 +772,7 @@ export class StatsService implements OnApplicationShutdown {
       comparison?.lastDate ?? null,
       localDateTime(now, timezone).date,
       this.rollupsOn,
+      this.rawMaxPageviews,
     ];
     return this.boundsInFlight.getOrLoad(JSON.stringify(params), async () => {
       const [row] = await this.read<{

@@ -27,6 +27,8 @@ const TEST_ENV: Record<string, string> = {
   GEOIP_DATABASE: '',
   // No rollup job: the stats read raw rows unless a test turns rollups on and runs the job.
   STATS_ROLLUP_INTERVAL_SECONDS: '0',
+  // Rollups read wherever they exist, however small the site, when a test turns them on.
+  STATS_RAW_MAX_PAGEVIEWS: '0',
 };
 
 /**

@@ -277,7 +277,10 @@ export function rollupSeriesSql(
  * round trip. Parameters: `$1`–`$4` the local starts and ends (range, then comparison, null
  * without one), `$5` the timezone, `$6` the site, `$7`–`$10` the first and last local dates of
  * the range and the comparison, `$11` today's local date, `$12` whether to check the rollups
- * (null coverage otherwise). `spans` lists the spans built in those ranges (`week:2026-11-23`).
+ * (null coverage otherwise), `$13` STATS_RAW_MAX_PAGEVIEWS: a range that includes today and
+ * whose rollups hold at most that many page views counts as not covered, so that it is read
+ * from the raw rows, today's latest included (0: never). `spans` lists the spans built in those
+ * ranges (`week:2026-11-23`).
  */
 export const BOUNDS_SQL = `
   WITH first AS MATERIALIZED (SELECT ${FIRST_DATA_DAY_SQL('$6', '$5')} AS day WHERE $12)
@@ -293,5 +296,9 @@ function covered(first: string, last: string): string {
   return `CASE WHEN $12 THEN NOT EXISTS (
     SELECT 1 FROM first, generate_series(greatest(${first}::date, first.day),
                                          least(${last}::date, $11::date), interval '1 day') AS d(day)
-     WHERE NOT EXISTS (SELECT 1 FROM stats_days s WHERE s.site_id = $6 AND s.day = d.day::date)) END`;
+     WHERE NOT EXISTS (SELECT 1 FROM stats_days s WHERE s.site_id = $6 AND s.day = d.day::date))
+    AND NOT coalesce($13::int > 0 AND $11::date BETWEEN ${first}::date AND ${last}::date
+      AND (SELECT coalesce(sum(s.pageviews), 0) FROM stats_days s
+            WHERE s.site_id = $6 AND s.day BETWEEN ${first}::date AND ${last}::date) <= $13::int,
+      false) END`;
 }
