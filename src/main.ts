@@ -3,14 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
-import { createLogger, prettyLogs } from './common/logging.js';
-import { readEnvironment } from './config/environment.js';
+import { createLogger, prettyLogs, StartLogger } from './common/logging.js';
+import { ConfigurationError, readEnvironment } from './config/environment.js';
+import { refusedConnection } from './database/database-errors.js';
 import { EmbeddedDatabase } from './database/embedded-database.js';
 import { announceStart } from './start-banner.js';
 
 async function bootstrap(): Promise<void> {
   const env = readEnvironment();
-  const logger = createLogger(env.LOG_LEVEL, env.LOG_FORMAT).child({ context: 'Bootstrap' });
+  const root = createLogger(env.LOG_LEVEL, env.LOG_FORMAT);
+  const logger = root.child({ context: 'Bootstrap' });
 
   // Without DATABASE_URL, Trackveil brings its own PostgreSQL; it must outlive the app's pool, so
   // it is started before the app and stopped after it.
@@ -26,6 +28,10 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
     bufferLogs: true,
+    // Until `configureApp` gives Nest the application's logger, and for a start that fails.
+    logger: new StartLogger(root),
+    // A failed start is reported below, not by Nest's abort.
+    abortOnError: false,
   });
   configureApp(app);
 
@@ -59,10 +65,12 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // A configuration error is a message for a person, not a stack trace.
-  const text = error instanceof Error ? error.message : String(error);
+  // A configuration error, or a database that refuses the connection for good, is a message for
+  // a person, not a stack trace.
+  const refused = refusedConnection(error, process.env.DATABASE_URL);
+  const text = refused ?? (error instanceof Error ? error.message : String(error));
   process.stderr.write(`Trackveil could not start.\n${text}\n`);
-  if (error instanceof Error && !text.startsWith('Invalid configuration')) {
+  if (error instanceof Error && !refused && !(error instanceof ConfigurationError)) {
     process.stderr.write(`${error.stack ?? ''}\n`);
   }
   process.exit(1);

@@ -4,7 +4,9 @@ import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Options as HttpLoggerOptions } from 'pino-http';
 import pretty from 'pino-pretty';
-import type { LogFormat, LogLevel } from '../config/environment.js';
+import type { LoggerService } from '@nestjs/common';
+import { ConfigurationError, type LogFormat, type LogLevel } from '../config/environment.js';
+import { refusedConnection } from '../database/database-errors.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -141,6 +143,65 @@ export function createLogger(level: LogLevel, format: LogFormat): Logger {
   return prettyLogs(format)
     ? pino(pinoOptions(level), prettyDestination(level))
     : pino(pinoOptions(level));
+}
+
+type StartLevel = 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal';
+
+/**
+ * Nest's logger from the start of `main.ts` until the application's own (nestjs-pino, set in
+ * `configureApp`) takes over: the boot logger's output, JSON or pretty as LOG_FORMAT says, so
+ * that what Nest says while the modules start (a database it retries, a start that fails) is
+ * not printed in Nest's own coloured format. A `ConfigurationError`, or a database that refuses
+ * the connection for good, is logged by its message alone: it is for a person, and its stack
+ * says nothing to them.
+ */
+export class StartLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  /** Nest passes the context last, and for `error` a stack before it. */
+  private write(level: StartLevel, message: unknown, rest: unknown[]): void {
+    const last = rest.at(-1);
+    const context = typeof last === 'string' ? last : undefined;
+    const forPeople =
+      message instanceof ConfigurationError
+        ? message.message
+        : refusedConnection(message, process.env.DATABASE_URL);
+    if (forPeople !== undefined) {
+      this.logger[level]({ context }, forPeople);
+    } else if (message instanceof Error) {
+      this.logger[level]({ context, err: message }, message.message);
+    } else {
+      const stack = level === 'error' && rest.length > 1 ? rest[0] : undefined;
+      this.logger[level](
+        { context, ...(typeof stack === 'string' ? { stack } : {}) },
+        String(message),
+      );
+    }
+  }
 }
 
 /**

@@ -75,3 +75,32 @@ export function violatedUniqueConstraint(error: unknown): string | undefined {
 export function databaseErrorCode(error: unknown): string {
   return sqlState(error) ?? 'unknown';
 }
+
+/**
+ * A connection PostgreSQL refused for good, as a message for the operator: the database does
+ * not exist, or the user or password is wrong. Trying again cannot help, so the start does not
+ * (see `DatabaseModule`). Undefined for any other error.
+ */
+export function refusedConnection(error: unknown, url: string | undefined): string | undefined {
+  const code = sqlState(error);
+  const where = describeUrl(url);
+  if (code === '3D000') {
+    return `PostgreSQL refused the connection: ${String(driverError(error).message)}. Create the database first (for example \`createdb ${where.database ?? '<name>'}\`, or CREATE DATABASE in psql), point DATABASE_URL at one that exists, or leave DATABASE_URL unset to use the embedded PostgreSQL.`;
+  }
+  if (code === '28P01' || code === '28000') {
+    return `PostgreSQL refused the connection: ${String(driverError(error).message)}. Check the user name and password in DATABASE_URL${where.user ? ` (user "${where.user}")` : ''}, and that pg_hba.conf lets that user connect.`;
+  }
+  return undefined;
+}
+
+function describeUrl(url: string | undefined): { database?: string; user?: string } {
+  try {
+    const parsed = new URL(url ?? '');
+    return {
+      database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+      user: decodeURIComponent(parsed.username) || undefined,
+    };
+  } catch {
+    return {};
+  }
+}

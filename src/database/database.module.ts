@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../config/database.config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { refusedConnection } from './database-errors.js';
 import { runMigrations } from './run-migrations.js';
 
 /**
@@ -29,6 +30,8 @@ import { runMigrations } from './run-migrations.js';
           }),
           retryAttempts: 2,
           retryDelay: 2000,
+          // A missing database or a wrong password stays so: stop at once, saying which.
+          toRetry: (error: unknown) => refusedConnection(error, config.url) === undefined,
         };
       },
       dataSourceFactory: async (options) => {

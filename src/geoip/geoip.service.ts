@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Logger } from '@nestjs/common';
 import { type CountryResponse, Reader } from 'maxmind';
+import { ConfigurationError } from '../config/environment.js';
 import type { GeoIpDatabase } from '../config/geoip.config.js';
 import { COUNTRY_CODES } from './country-codes.js';
 import { publicAddress } from './public-address.js';
@@ -52,7 +53,7 @@ export class GeoIpService {
     } catch (error) {
       const given =
         database.kind === 'file' ? `GEOIP_DATABASE names ${path}` : `The bundled database ${path}`;
-      throw new Error(
+      throw new ConfigurationError(
         `${given}, which cannot be read as a MaxMind DB (.mmdb) file: ${(error as Error).message}. Set GEOIP_DATABASE to the path of an uncompressed .mmdb country or city database, leave it unset for the bundled one, or set it to off.`,
         { cause: error },
       );
