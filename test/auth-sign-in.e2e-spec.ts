@@ -233,6 +233,12 @@ describe('sign-in, sign-out, sessions and password change (/api/auth)', () => {
       .set('Cookie', me.cookie)
       .expect(404);
     expect(foreign.body.message).toBe(missing.body.message);
+    // Any well-formed id that is not one of yours is a 404, whatever its UUID version.
+    const nil = await request(app.getHttpServer())
+      .delete('/api/auth/sessions/00000000-0000-0000-0000-000000000000')
+      .set('Cookie', me.cookie)
+      .expect(404);
+    expect(nil.body.message).toBe(missing.body.message);
     await request(app.getHttpServer())
       .get('/api/auth/session')
       .set('Cookie', stranger.cookie)

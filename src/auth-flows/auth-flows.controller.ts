@@ -184,7 +184,7 @@ export class AuthFlowsController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such session among the user’s.' })
   async revokeSession(
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('sessionId', new ParseUUIDPipe({ version: '4' })) sessionId: string,
+    @Param('sessionId', new ParseUUIDPipe()) sessionId: string,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
