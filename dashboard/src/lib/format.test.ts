@@ -22,12 +22,37 @@ describe('dashboard number formats', () => {
   });
 
   it('should give changes in percent, the bounce rate in points, and none without a base', () => {
-    expect(change('visitors', 150, 100)).toEqual({ text: '50%', direction: 'up' });
-    expect(change('pageviews', 50, 100)).toEqual({ text: '50%', direction: 'down' });
-    expect(change('bounceRate', 40, 55)).toEqual({ text: '15 pt', direction: 'down' });
-    expect(change('visits', 10, 0)).toBeNull();
-    expect(change('visits', 0, 0)).toEqual({ text: '0%', direction: 'flat' });
+    const before = {
+      visitors: 100,
+      visits: 120,
+      pageviews: 100,
+      viewsPerVisit: 2,
+      bounceRate: 55,
+      visitDuration: 60,
+    };
+    const empty = {
+      visitors: 0,
+      visits: 0,
+      pageviews: 0,
+      viewsPerVisit: 0,
+      bounceRate: 0,
+      visitDuration: 0,
+    };
+    expect(change('visitors', 150, before)).toEqual({ text: '50%', direction: 'up' });
+    expect(change('pageviews', 50, before)).toEqual({ text: '50%', direction: 'down' });
+    expect(change('bounceRate', 40, before)).toEqual({ text: '15 pt', direction: 'down' });
+    expect(change('visits', 10, empty)).toBeNull();
+    expect(change('visits', 0, empty)).toEqual({ text: '0%', direction: 'flat' });
     expect(change('visits', 10, undefined)).toBeNull();
+    expect(change('visits', 10, null)).toBeNull();
+    // A period without visits has no bounce rate, duration or depth to compare with.
+    expect(change('bounceRate', 60, empty)).toBeNull();
+    expect(change('visitDuration', 30, empty)).toBeNull();
+    expect(change('viewsPerVisit', 1.5, empty)).toBeNull();
+    expect(change('bounceRate', 0, { ...empty, visits: 3 })).toEqual({
+      text: '0 pt',
+      direction: 'flat',
+    });
   });
 
   it('should write calendar dates without shifting them by the browser timezone', () => {

@@ -49,17 +49,30 @@ export function formatMetric(key: MetricKey, value: number): string {
   }
 }
 
+/** The metrics that are averages over visits: a period without visits has none of them. */
+const PER_VISIT: readonly MetricKey[] = ['viewsPerVisit', 'bounceRate', 'visitDuration'];
+
 /**
  * The change from the previous period: a relative change in percent for counts, a difference in
  * points for the bounce rate (a rate's percent change misleads). `null` when there is nothing to
- * compare with.
+ * compare with: no previous period, a count that was 0, or an average over visits when the
+ * previous period had no visits (its 0 is no bounce rate, duration or depth at all).
  */
 export function change(
   key: MetricKey,
   current: number,
-  previous: number | undefined,
+  previous: Record<MetricKey, number> | null | undefined,
 ): { text: string; direction: 'up' | 'down' | 'flat' } | null {
-  if (previous === undefined) return null;
+  if (!previous) return null;
+  if (PER_VISIT.includes(key) && previous.visits === 0) return null;
+  return changeFrom(key, current, previous[key]);
+}
+
+function changeFrom(
+  key: MetricKey,
+  current: number,
+  previous: number,
+): { text: string; direction: 'up' | 'down' | 'flat' } | null {
   if (key === 'bounceRate') {
     const points = Math.round(current - previous);
     return { text: `${Math.abs(points)} pt`, direction: directionOf(points) };

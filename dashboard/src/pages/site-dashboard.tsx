@@ -248,7 +248,7 @@ function Figures({
         <span className="figure-change">visitors in the last 5 minutes</span>
       </div>
       {METRICS.map((metric) => {
-        const delta = change(metric.key, metrics[metric.key], previous?.[metric.key]);
+        const delta = change(metric.key, metrics[metric.key], previous);
         const good =
           delta &&
           delta.direction !== 'flat' &&
