@@ -3,7 +3,7 @@ import { AllExceptionsFilter } from './all-exceptions.filter.js';
 import { DomainError, type DomainErrorCode } from './domain-error.js';
 
 /** What the filter answered for `exception`, through a stand-in for Express's request and response. */
-function answer(exception: unknown): { status: number; body: unknown } {
+function answer(exception: unknown, path = '/api/users'): { status: number; body: unknown } {
   const sent: { status: number; body: unknown } = { status: 0, body: undefined };
   const res = {
     headersSent: false,
@@ -19,7 +19,7 @@ function answer(exception: unknown): { status: number; body: unknown } {
   };
   const host = {
     switchToHttp: () => ({
-      getRequest: () => ({ id: 'req-1', path: '/api/users' }),
+      getRequest: () => ({ id: 'req-1', path }),
       getResponse: () => res,
     }),
   } as unknown as ArgumentsHost;
@@ -39,6 +39,32 @@ describe('AllExceptionsFilter with the user domain errors', () => {
     expect(answer(new DomainError(code, message))).toEqual({
       status,
       body: { statusCode: status, error, message, requestId: 'req-1' },
+    });
+  });
+});
+
+describe('AllExceptionsFilter with a database that is away', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+    code: 'ECONNREFUSED',
+  });
+
+  it('should tell a tracker to send the event again with its event_id', () => {
+    expect(answer(refused, '/track')).toEqual({
+      status: 503,
+      body: {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'The database is unreachable; retry in a few seconds with the same event_id.',
+        requestId: 'req-1',
+      },
+    });
+  });
+
+  it('should tell any other caller to try again, without event ids or what the database said', () => {
+    const { status, body } = answer(refused, '/api/sites/3f0c/stats/summary');
+    expect(status).toBe(503);
+    expect(body).toMatchObject({
+      message: 'The database is unreachable or did not answer in time; retry in a few seconds.',
     });
   });
 });

@@ -127,9 +127,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return {
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,
         error: 'Service Unavailable',
-        // Nothing was stored, unless the database went away in the middle of the commit; a retry
-        // with the same event_id is then recognised.
-        message: 'The database is unreachable; retry in a few seconds with the same event_id.',
+        // For an event: nothing was stored, unless the database went away in the middle of the
+        // commit; a retry with the same event_id is then recognised.
+        message:
+          req.path === '/track'
+            ? 'The database is unreachable; retry in a few seconds with the same event_id.'
+            : 'The database is unreachable or did not answer in time; retry in a few seconds.',
       };
     }
     this.logger.error({ requestId, err: exception }, 'Unexpected error; answered 500.');
