@@ -14,14 +14,13 @@ describe('a start that cannot succeed', () => {
   beforeAll(() => requireBuilt(SERVER));
 
   const start = async (env: Record<string, string>) => {
-    const startedAt = Date.now();
     const result = await runNode(
       SERVER,
       [],
       cleanEnv({ PORT: String(await freePort()), HOST: '127.0.0.1', LOG_FORMAT: 'json', ...env }),
     );
     const lines = result.stdout.split('\n').filter(Boolean);
-    return { ...result, lines, seconds: (Date.now() - startedAt) / 1000 };
+    return { ...result, lines };
   };
 
   const expectJsonLogs = (lines: string[]) => {
@@ -58,8 +57,7 @@ describe('a start that cannot succeed', () => {
     expect(result.stderr).toContain('createdb trackveil_not_created');
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expectJsonLogs(result.lines);
+    // TypeORM logs "Unable to connect to the database. Retrying (1)..." before each retry.
     expect(result.stdout).not.toContain('Retrying');
-    // Retries would take 2 × 2 s.
-    expect(result.seconds).toBeLessThan(4);
   });
 });
