@@ -14,7 +14,7 @@ import { EmbeddedDatabase } from './database/embedded-database.js';
 import { SourceBackfill } from './referrer-sources/source-backfill.js';
 import { RETENTION_MONTHS, SitesService } from './sites/sites.service.js';
 import { MEMBERSHIP_ROLES, type MembershipRole } from './users/entities/membership.entity.js';
-import { PasswordRefusedError, UsersService } from './users/users.service.js';
+import { emailTaken, PasswordRefusedError, UsersService } from './users/users.service.js';
 import { isUuid } from './common/uuid.js';
 import { RollupsService } from './stats/rollups/rollups.service.js';
 
@@ -199,6 +199,10 @@ async function createUser(
     membership = { accountId: found[0].id, role: options.role };
     accountName = found[0].name;
   }
+  // Before the password is asked for: typed twice for nothing otherwise. (Two creations racing
+  // for one address still meet the unique index.)
+  const existing = await users.findByEmail(options.email);
+  if (existing) throw emailTaken(existing.email);
   const password = await readNewPassword(options.passwordStdin);
   const user = await users.create({
     email: options.email,

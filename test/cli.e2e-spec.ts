@@ -267,6 +267,12 @@ describe('the command line (node dist/src/cli.js)', () => {
         `SELECT name FROM users WHERE email = 'dana@example.com'`,
       );
       expect(rows).toEqual([{ name: 'Dana' }]);
+      // Refused before a password is asked for: here stdin is no terminal and no password is
+      // piped, which would otherwise be the complaint.
+      const early = await cli('users', 'create', '--email', 'dana@example.com');
+      expect(early.code).toBe(2);
+      expect(early.stderr).toContain('dana@example.com already exists');
+      expect(early.stderr).not.toContain('needs a password');
     });
 
     it.skipIf(!hasScript())(

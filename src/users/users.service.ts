@@ -90,12 +90,7 @@ export class UsersService {
     try {
       return await (em ? insert(em) : this.dataSource.transaction(insert));
     } catch (error) {
-      if (violatedUniqueConstraint(error) === 'UQ_users_email') {
-        throw new DomainError(
-          'email_taken',
-          `A user with the e-mail address ${email} already exists; choose another address, or add that user to the account instead.`,
-        );
-      }
+      if (violatedUniqueConstraint(error) === 'UQ_users_email') throw emailTaken(email);
       throw error;
     }
   }
@@ -205,4 +200,12 @@ export class UsersService {
       memberships: row.memberships,
     }));
   }
+}
+
+/** The refusal of a second user with an address in use (normalized). */
+export function emailTaken(email: string): DomainError {
+  return new DomainError(
+    'email_taken',
+    `A user with the e-mail address ${email} already exists; choose another address, or add that user to the account instead.`,
+  );
 }
